@@ -1,0 +1,72 @@
+/**
+ * Stable error codes. Only an error's message crosses the Fabric boundary, so
+ * every error thrown by the chaincode starts with `CODE: `.
+ */
+export const ERROR_CODES = [
+  'VALIDATION_FAILED',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'CERT_NOT_FOUND',
+  'TYPE_NOT_FOUND',
+  'KEY_NOT_FOUND',
+  'ISSUER_NOT_FOUND',
+  'CHARITY_NOT_FOUND',
+  'PROJECT_NOT_FOUND',
+  'DONATION_NOT_FOUND',
+  'DISBURSEMENT_NOT_FOUND',
+  'TX_NOT_FOUND',
+  'KEY_NOT_ACTIVE',
+  'DUPLICATE_ID',
+  'INVALID_TRANSITION',
+  'MVCC_READ_CONFLICT',
+  'PHANTOM_READ_CONFLICT',
+  'ENDORSEMENT_POLICY_FAILURE',
+  'INSUFFICIENT_FUNDS',
+  'PAYLOAD_TOO_LARGE',
+  'LEDGER_UNAVAILABLE',
+  'INTERNAL',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+const CODE_SET: ReadonlySet<string> = new Set(ERROR_CODES);
+
+/** An error with a stable code; its message is `CODE: detail`. */
+export class ChaincodeError extends Error {
+  readonly code: ErrorCode;
+  readonly detail: string;
+
+  constructor(code: ErrorCode, detail: string) {
+    super(`${code}: ${detail}`);
+    this.name = ChaincodeError.name;
+    this.code = code;
+    this.detail = detail;
+  }
+}
+
+/**
+ * Reads the `CODE: detail` prefix of a message that crossed the ledger
+ * boundary. The code may be preceded by transport noise (a peer wraps the
+ * chaincode's message), so the first known code followed by `: ` wins.
+ */
+export function parseCodedMessage(message: string): { code: ErrorCode; detail: string } | undefined {
+  let best: { index: number; code: ErrorCode } | undefined;
+  for (const code of ERROR_CODES) {
+    const index = message.indexOf(`${code}: `);
+    if (index >= 0 && (best === undefined || index < best.index)) {
+      // Only accept a code that starts the message or follows a separator.
+      const before = index === 0 ? '' : message[index - 1];
+      if (index === 0 || before === ' ' || before === ':' || before === '(' || before === '"') {
+        best = { index, code };
+      }
+    }
+  }
+  if (!best) return undefined;
+  return { code: best.code, detail: message.slice(best.index + best.code.length + 2) };
+}
+
+/** True when `value` is one of the known codes. */
+export function isErrorCode(value: string): value is ErrorCode {
+  return CODE_SET.has(value);
+}

@@ -1,0 +1,67 @@
+/** Lifecycle states of an e-certificate. */
+export type CertificateStatus = 'active' | 'suspended' | 'revoked';
+
+/** Who made a change: the creator of the transaction. */
+export interface Actor {
+  mspId: string;
+  id: string;
+}
+
+/** The on-chain record of an e-certificate. It never holds personal data. */
+export interface CertificateRecord {
+  id: string;
+  type: string;
+  issuerMsp: string;
+  issuerKid: string;
+  /** HMAC-SHA256(consortium pepper, normalised ID number), hex. */
+  holderRef: string;
+  /** SHA-256 of the exact compact JWS, hex. */
+  digest: string;
+  digestAlg: 'sha-256';
+  status: CertificateStatus;
+  statusReason?: string;
+  issuedAt: string;
+  validFrom: string;
+  validUntil?: string;
+  updatedAt: string;
+  updatedBy: Actor;
+}
+
+/** What the gateway submits to anchor one certificate. */
+export interface IssueCertificateInput {
+  id: string;
+  type: string;
+  issuerKid: string;
+  holderRef: string;
+  digest: string;
+  validFrom: string;
+  validUntil?: string;
+}
+
+/** One entry of a certificate's key history, oldest first. */
+export interface CertificateHistoryEntry {
+  txId: string;
+  timestamp: string;
+  status: CertificateStatus;
+  reason?: string;
+  actor: Actor;
+}
+
+/** Filters for listing certificates. */
+export interface CertificateFilter {
+  holderRef?: string;
+  type?: string;
+  status?: CertificateStatus;
+}
+
+/** Everything a verifier needs from the ledger, read in one call. */
+export interface VerificationContext {
+  record?: CertificateRecord;
+  /** The transaction that first wrote the record. */
+  anchorTxId?: string;
+  key?: IssuerKey;
+  type?: CertificateType;
+}
+
+import type { IssuerKey } from './issuer';
+import type { CertificateType } from './certificate-type';

@@ -1,0 +1,4 @@
+export * from './certificate';
+export * from './certificate-type';
+export * from './issuer';
+export * from './page';

@@ -1,0 +1,105 @@
+import type { CertifiedKey, SigningIdentity } from '../pki/types';
+
+/** An organisation of the embedded network. */
+export interface OrgDefinition {
+  mspId: string;
+  name: string;
+}
+
+/** An organisation's crypto material, kept in the data directory. */
+export interface OrgMaterial extends OrgDefinition {
+  /** The org CA: signs peers and enrolled users. */
+  ca: CertifiedKey;
+  /** The org's peer: signs endorsements. */
+  peer: CertifiedKey;
+}
+
+/** Fabric's transaction validation codes that the engine produces. */
+export type ValidationCode =
+  | 'VALID'
+  | 'MVCC_READ_CONFLICT'
+  | 'PHANTOM_READ_CONFLICT'
+  | 'ENDORSEMENT_POLICY_FAILURE'
+  | 'BAD_CREATOR_SIGNATURE'
+  | 'DUPLICATE_TXID';
+
+export interface BlockCutting {
+  /** Cut a block at this many transactions. Default 500. */
+  maxTx?: number;
+  /** Cut a block at this many bytes of transaction data. Default 8 MiB. */
+  maxBytes?: number;
+  /** Cut a block this long after its first transaction arrived. Default 10 ms. */
+  timeoutMs?: number;
+}
+
+export interface DevnetOptions {
+  /** LevelDB and the crypto material live here; bootstrapped when empty. */
+  dataDir: string;
+  /** fabric-contract-api Contract classes, as a chaincode's index exports them. */
+  contracts: Array<new () => object>;
+  /** Orgs; their CA and peer material is created on first open. */
+  orgs: OrgDefinition[];
+  channel?: string;
+  chaincodeName?: string;
+  block?: BlockCutting;
+  /** How many orgs' peers must endorse: ANY (1), MAJORITY (default), ALL. */
+  endorsementPolicy?: 'ANY' | 'MAJORITY' | 'ALL';
+  /** fsync each block's batch. Default true. */
+  sync?: boolean;
+}
+
+/** What a committed transaction returns to its submitter. */
+export interface CommitResult {
+  txId: string;
+  blockNumber: number;
+  payload: Uint8Array;
+}
+
+/** A chaincode event, delivered after commit in block order. */
+export interface ChaincodeEvent {
+  blockNumber: number;
+  txId: string;
+  chaincodeName: string;
+  eventName: string;
+  payload: Uint8Array;
+}
+
+/** A transaction as the audit views it. */
+export interface TransactionInfo {
+  txId: string;
+  blockNumber: number;
+  txNum: number;
+  timestamp: string;
+  creator: { mspId: string; id: string };
+  /** `contract:function` as invoked. */
+  function: string;
+  validationCode: ValidationCode;
+  endorsers: string[];
+  /** Keys written (composite keys as stored). */
+  writes: string[];
+}
+
+export interface ChainVerification {
+  ok: boolean;
+  height: number;
+  checkedBlocks: number;
+  firstBadBlock?: number;
+  reason?: string;
+}
+
+/** The embedded ledger: simulate, endorse, order, validate, commit. */
+export interface Devnet {
+  readonly channel: string;
+  readonly chaincodeName: string;
+  readonly orgs: ReadonlyMap<string, OrgMaterial>;
+  /** Runs the full flow and resolves after commit; rejects with EndorseError or CommitError. */
+  submit(identity: SigningIdentity, fn: string, args: string[]): Promise<CommitResult>;
+  /** Simulates only; rejects with EndorseError when the chaincode fails. */
+  evaluate(identity: SigningIdentity, fn: string, args: string[]): Promise<Uint8Array>;
+  /** Number of blocks, genesis included. */
+  height(): Promise<number>;
+  getTransaction(txId: string): Promise<TransactionInfo | undefined>;
+  verifyChain(): Promise<ChainVerification>;
+  onEvent(listener: (event: ChaincodeEvent) => void): () => void;
+  close(): Promise<void>;
+}
