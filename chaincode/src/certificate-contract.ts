@@ -1,0 +1,268 @@
+import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
+import { actorOf, callerMsp, requireCaller, txTime } from './access';
+import { canonicalJson, encode } from './codec';
+import { getType, findType } from './certificate-type-contract';
+import { ChaincodeError } from './errors';
+import { EVENTS } from './events';
+import { CONTRACTS, MAX_BATCH, MAX_PAGE } from './functions';
+import { findKey } from './issuer-registry-contract';
+import type {
+  CertificateFilter,
+  CertificateHistoryEntry,
+  CertificateRecord,
+  CertificateStatus,
+  CertificateType,
+  IssueCertificateInput,
+  Page,
+  VerificationContext,
+} from './models';
+import { INDEX_VALUE, key, mustRead, pageIndex, readJson, writeJson } from './state';
+import { parseArg, parseLimit, requireDateTime, requireHex64, requireId, requireObject, requireString } from './validate';
+
+const CERT = 'cert';
+const BY_HOLDER = 'cert~holder';
+const BY_TYPE = 'cert~type';
+const BY_STATUS = 'cert~status';
+
+const STATUSES: readonly CertificateStatus[] = ['active', 'suspended', 'revoked'];
+
+/** Allowed lifecycle moves: active ⇄ suspended, active|suspended → revoked (final). */
+const TRANSITIONS: Readonly<Record<'suspend' | 'reinstate' | 'revoke', { from: CertificateStatus[]; to: CertificateStatus }>> = {
+  suspend: { from: ['active'], to: 'suspended' },
+  reinstate: { from: ['suspended'], to: 'active' },
+  revoke: { from: ['active', 'suspended'], to: 'revoked' },
+};
+
+function parseInput(raw: unknown, where: string): IssueCertificateInput {
+  const body = requireObject(where, raw);
+  const input: IssueCertificateInput = {
+    id: requireId(`${where}.id`, body.id),
+    type: requireId(`${where}.type`, body.type),
+    issuerKid: requireId(`${where}.issuerKid`, body.issuerKid),
+    holderRef: requireHex64(`${where}.holderRef`, body.holderRef),
+    digest: requireHex64(`${where}.digest`, body.digest),
+    validFrom: requireDateTime(`${where}.validFrom`, body.validFrom),
+  };
+  if (body.validUntil !== undefined && body.validUntil !== null) {
+    input.validUntil = requireDateTime(`${where}.validUntil`, body.validUntil);
+    if (input.validUntil <= input.validFrom) {
+      throw new ChaincodeError('VALIDATION_FAILED', `${where}.validUntil must be after validFrom`);
+    }
+  }
+  return input;
+}
+
+function parseStatus(v: unknown): CertificateStatus | undefined {
+  if (v === undefined || v === null || v === '') return undefined;
+  if (typeof v !== 'string' || !STATUSES.includes(v as CertificateStatus)) {
+    throw new ChaincodeError('VALIDATION_FAILED', `status must be one of ${STATUSES.join(', ')}`);
+  }
+  return v as CertificateStatus;
+}
+
+/**
+ * E-certificate anchors: the record of each credential (never the personal
+ * data), its lifecycle, and listings through composite-key indexes.
+ */
+@Info({ title: 'E-certificates', description: 'Anchors, lifecycle and listings of e-certificates' })
+export class CertificateContract extends Contract {
+  constructor() {
+    super(CONTRACTS.certificates);
+  }
+
+  /** Anchors one certificate issued by the caller's org. */
+  @Transaction()
+  @Returns('string')
+  async Issue(ctx: Context, inputJson: string): Promise<string> {
+    const input = parseInput(parseArg<unknown>('certificate', inputJson), 'certificate');
+    const record = await this.issueOne(ctx, input, new Map());
+    ctx.stub.setEvent(EVENTS.certificateIssued, encode({ id: record.id, type: record.type, issuerMsp: record.issuerMsp }));
+    return canonicalJson(record);
+  }
+
+  /** Anchors 1..1000 certificates in one transaction: all or nothing. */
+  @Transaction()
+  @Returns('string')
+  async IssueBatch(ctx: Context, inputsJson: string): Promise<string> {
+    const raw = parseArg<unknown>('items', inputsJson);
+    if (!Array.isArray(raw) || raw.length === 0 || raw.length > MAX_BATCH) {
+      throw new ChaincodeError('VALIDATION_FAILED', `items must be an array of 1 to ${MAX_BATCH} certificates`);
+    }
+    const inputs = raw.map((r, i) => parseInput(r, `items[${i}]`));
+    const seen = new Set<string>();
+    for (const input of inputs) {
+      if (seen.has(input.id)) throw new ChaincodeError('DUPLICATE_ID', `certificate ${input.id} appears twice in the batch`);
+      seen.add(input.id);
+    }
+    const types = new Map<string, CertificateType>();
+    const records: CertificateRecord[] = [];
+    for (const input of inputs) records.push(await this.issueOne(ctx, input, types));
+    ctx.stub.setEvent(EVENTS.certificatesIssued, encode({ ids: records.map((r) => r.id), issuerMsp: callerMsp(ctx) }));
+    return canonicalJson(records);
+  }
+
+  @Transaction(false)
+  @Returns('string')
+  async Get(ctx: Context, id: string): Promise<string> {
+    return canonicalJson(await this.mustGet(ctx, id));
+  }
+
+  /** Every change of a certificate, oldest first, with its actor. */
+  @Transaction(false)
+  @Returns('string')
+  async History(ctx: Context, id: string): Promise<string> {
+    const k = key(ctx, CERT, [id]);
+    const items: CertificateHistoryEntry[] = [];
+    const it = await ctx.stub.getHistoryForKey(k);
+    try {
+      for (let r = await it.next(); !r.done; r = await it.next()) {
+        if (r.value.isDelete) continue;
+        const rec = JSON.parse(Buffer.from(r.value.value).toString('utf8')) as CertificateRecord;
+        items.push({ txId: r.value.txId, timestamp: rec.updatedAt, status: rec.status, reason: rec.statusReason, actor: rec.updatedBy });
+      }
+    } finally {
+      await it.close();
+    }
+    if (items.length === 0) throw new ChaincodeError('CERT_NOT_FOUND', `certificate ${id} not found`);
+    return canonicalJson({ items });
+  }
+
+  @Transaction()
+  @Returns('string')
+  async Suspend(ctx: Context, id: string, reason: string): Promise<string> {
+    return this.move(ctx, id, 'suspend', reason);
+  }
+
+  @Transaction()
+  @Returns('string')
+  async Reinstate(ctx: Context, id: string, reason: string): Promise<string> {
+    return this.move(ctx, id, 'reinstate', reason);
+  }
+
+  @Transaction()
+  @Returns('string')
+  async Revoke(ctx: Context, id: string, reason: string): Promise<string> {
+    return this.move(ctx, id, 'revoke', reason);
+  }
+
+  /**
+   * Lists certificates by holder, type and/or status (verifier, issuer or
+   * auditor). The cursor is the key the next page starts from.
+   */
+  @Transaction(false)
+  @Returns('string')
+  async List(ctx: Context, filterJson: string, limit: string, cursor: string): Promise<string> {
+    requireCaller(ctx, { roles: ['verifier', 'issuer', 'auditor'] });
+    const f = requireObject('filter', parseArg<unknown>('filter', filterJson));
+    const filter: CertificateFilter = {
+      holderRef: f.holderRef === undefined ? undefined : requireHex64('holderRef', f.holderRef),
+      type: f.type === undefined || f.type === '' ? undefined : requireId('type', f.type),
+      status: parseStatus(f.status),
+    };
+    const size = parseLimit(limit, MAX_PAGE, 50);
+    const matches = (r: CertificateRecord): boolean =>
+      (filter.type === undefined || r.type === filter.type) && (filter.status === undefined || r.status === filter.status);
+    const load = async (indexKey: string): Promise<CertificateRecord | undefined> => {
+      const { attributes } = ctx.stub.splitCompositeKey(indexKey);
+      const rec = await readJson<CertificateRecord>(ctx, key(ctx, CERT, [attributes[attributes.length - 1]]));
+      return rec && matches(rec) ? rec : undefined;
+    };
+    let page: Page<CertificateRecord>;
+    if (filter.holderRef) {
+      page = await pageIndex(ctx, BY_HOLDER, [filter.holderRef], size, cursor, load);
+    } else if (filter.status) {
+      page = await pageIndex(ctx, BY_STATUS, filter.type ? [filter.status, filter.type] : [filter.status], size, cursor, load);
+    } else {
+      page = await pageIndex(ctx, BY_TYPE, filter.type ? [filter.type] : [], size, cursor, load);
+    }
+    return canonicalJson(page);
+  }
+
+  /**
+   * What a verifier needs, in one read: the record, the transaction that
+   * anchored it, the signing key and the type. Public: verification needs no login.
+   */
+  @Transaction(false)
+  @Returns('string')
+  async GetForVerification(ctx: Context, id: string, kid: string): Promise<string> {
+    const out: VerificationContext = {};
+    const k = key(ctx, CERT, [id]);
+    out.record = await readJson<CertificateRecord>(ctx, k);
+    if (out.record) {
+      const it = await ctx.stub.getHistoryForKey(k);
+      try {
+        const first = await it.next();
+        if (!first.done) out.anchorTxId = first.value.txId;
+      } finally {
+        await it.close();
+      }
+      out.type = await findType(ctx, out.record.type);
+    }
+    if (kid) out.key = await findKey(ctx, kid);
+    return canonicalJson(out);
+  }
+
+  private async mustGet(ctx: Context, id: string): Promise<CertificateRecord> {
+    return mustRead<CertificateRecord>(ctx, key(ctx, CERT, [id]), 'CERT_NOT_FOUND', `certificate ${id}`);
+  }
+
+  private async issueOne(ctx: Context, input: IssueCertificateInput, types: Map<string, CertificateType>): Promise<CertificateRecord> {
+    const msp = callerMsp(ctx);
+    let type = types.get(input.type);
+    if (!type) {
+      type = await getType(ctx, input.type);
+      types.set(input.type, type);
+    }
+    requireCaller(ctx, { roles: ['issuer'] });
+    if (!type.issuerMsps.includes(msp)) {
+      throw new ChaincodeError('FORBIDDEN', `organisation ${msp} is not authorised to issue ${input.type}`);
+    }
+    const signingKey = await findKey(ctx, input.issuerKid);
+    if (!signingKey || signingKey.mspId !== msp) {
+      throw new ChaincodeError('KEY_NOT_FOUND', `key ${input.issuerKid} is not registered for ${msp}`);
+    }
+    if (signingKey.status !== 'active') throw new ChaincodeError('KEY_NOT_ACTIVE', `key ${input.issuerKid} is ${signingKey.status}`);
+    const k = key(ctx, CERT, [input.id]);
+    if (await readJson(ctx, k)) throw new ChaincodeError('DUPLICATE_ID', `certificate ${input.id} already exists`);
+    const now = txTime(ctx);
+    const record: CertificateRecord = {
+      id: input.id,
+      type: input.type,
+      issuerMsp: msp,
+      issuerKid: input.issuerKid,
+      holderRef: input.holderRef,
+      digest: input.digest,
+      digestAlg: 'sha-256',
+      status: 'active',
+      issuedAt: now,
+      validFrom: input.validFrom,
+      validUntil: input.validUntil,
+      updatedAt: now,
+      updatedBy: actorOf(ctx),
+    };
+    await writeJson(ctx, k, record);
+    await ctx.stub.putState(key(ctx, BY_HOLDER, [record.holderRef, record.id]), INDEX_VALUE);
+    await ctx.stub.putState(key(ctx, BY_TYPE, [record.type, record.id]), INDEX_VALUE);
+    await ctx.stub.putState(key(ctx, BY_STATUS, [record.status, record.type, record.id]), INDEX_VALUE);
+    return record;
+  }
+
+  private async move(ctx: Context, id: string, action: keyof typeof TRANSITIONS, reason: string): Promise<string> {
+    requireCaller(ctx, { roles: ['issuer'] });
+    const why = requireString('reason', reason, 500);
+    const current = await this.mustGet(ctx, id);
+    if (current.issuerMsp !== callerMsp(ctx)) {
+      throw new ChaincodeError('FORBIDDEN', `only ${current.issuerMsp} may change certificate ${id}`);
+    }
+    const rule = TRANSITIONS[action];
+    if (!rule.from.includes(current.status)) {
+      throw new ChaincodeError('INVALID_TRANSITION', `cannot ${action} a certificate that is ${current.status}`);
+    }
+    const updated: CertificateRecord = { ...current, status: rule.to, statusReason: why, updatedAt: txTime(ctx), updatedBy: actorOf(ctx) };
+    await writeJson(ctx, key(ctx, CERT, [id]), updated);
+    await ctx.stub.deleteState(key(ctx, BY_STATUS, [current.status, current.type, id]));
+    await ctx.stub.putState(key(ctx, BY_STATUS, [updated.status, updated.type, id]), INDEX_VALUE);
+    ctx.stub.setEvent(EVENTS.certificateStatusChanged, encode({ id, status: updated.status }));
+    return canonicalJson(updated);
+  }
+}

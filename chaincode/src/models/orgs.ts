@@ -1,0 +1,22 @@
+/** MSP IDs of the consortium's organisations. */
+export const MSP = {
+  civil: 'CivilAffairsMSP',
+  charity: 'CharityMSP',
+  audit: 'AuditMSP',
+} as const;
+
+export type OrgKey = keyof typeof MSP;
+
+/** Display names of the organisations. */
+export const ORG_NAMES: Readonly<Record<OrgKey, string>> = {
+  civil: 'Civil Affairs Bureau',
+  charity: 'Charity Organisations',
+  audit: 'Audit Office',
+};
+
+/** Roles a user may hold; they ride in the certificate attribute `role`, comma-separated. */
+export const ROLES = ['admin', 'issuer', 'registrar', 'charity', 'auditor', 'verifier'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Certificate attribute names (Fabric CA style). */
+export const ATTR = { role: 'role', dept: 'dept', charity: 'charity' } as const;
