@@ -30,6 +30,12 @@ export interface BlockCutting {
   maxBytes?: number;
   /** Cut a block this long after its first transaction arrived. Default 10 ms. */
   timeoutMs?: number;
+  /**
+   * Also cut as soon as waiting cannot add anything: the committer is idle and
+   * no submit is still being endorsed. Blocks then fill while the previous one
+   * commits. Default true; false keeps to the three limits above.
+   */
+  cutWhenIdle?: boolean;
 }
 
 export interface DevnetOptions {
@@ -46,6 +52,12 @@ export interface DevnetOptions {
   endorsementPolicy?: 'ANY' | 'MAJORITY' | 'ALL';
   /** fsync each block's batch. Default true. */
   sync?: boolean;
+  /**
+   * Level of fabric-shim's and fabric-contract-api's own loggers, which log
+   * every failed transaction at error level. Default: the environment's
+   * CORE_CHAINCODE_LOGGING_LEVEL, else 'CRITICAL' (quiet).
+   */
+  chaincodeLogLevel?: ChaincodeLogLevel;
 }
 
 /** What a committed transaction returns to its submitter. */
@@ -93,13 +105,39 @@ export interface Devnet {
   readonly chaincodeName: string;
   readonly orgs: ReadonlyMap<string, OrgMaterial>;
   /** Runs the full flow and resolves after commit; rejects with EndorseError or CommitError. */
-  submit(identity: SigningIdentity, fn: string, args: string[]): Promise<CommitResult>;
+  submit(identity: SigningIdentity, fn: string, args: string[], options?: InvokeOptions): Promise<CommitResult>;
   /** Simulates only; rejects with EndorseError when the chaincode fails. */
-  evaluate(identity: SigningIdentity, fn: string, args: string[]): Promise<Uint8Array>;
+  evaluate(identity: SigningIdentity, fn: string, args: string[], options?: InvokeOptions): Promise<Uint8Array>;
   /** Number of blocks, genesis included. */
   height(): Promise<number>;
   getTransaction(txId: string): Promise<TransactionInfo | undefined>;
   verifyChain(): Promise<ChainVerification>;
   onEvent(listener: (event: ChaincodeEvent) => void): () => void;
   close(): Promise<void>;
+}
+
+/** Log levels of fabric-shim and fabric-contract-api, in Fabric's spelling. */
+export type ChaincodeLogLevel = 'CRITICAL' | 'ERROR' | 'WARNING' | 'INFO' | 'DEBUG';
+
+/** Per-call options of {@link Devnet.submit} and {@link Devnet.evaluate}. */
+export interface InvokeOptions {
+  /** Transient data: visible to the chaincode through getTransient(), never stored in a block. */
+  transient?: Record<string, Uint8Array>;
+}
+
+/** A block header; its hash chains the blocks together. */
+export interface BlockHeader {
+  number: number;
+  /** Hex SHA-256 of the previous block's header; '' for the genesis block. */
+  previousHash: string;
+  /** Hex SHA-256 over the block's transactions (see verifyBlocks). */
+  dataHash: string;
+}
+
+/** A block as stored: transactions are envelope JSON strings, in order. */
+export interface Block {
+  header: BlockHeader;
+  data: string[];
+  /** Not covered by any hash, as in Fabric. */
+  metadata: { validationCodes: ValidationCode[] };
 }

@@ -1,0 +1,392 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { clientIdOf } from '../pki';
+import type { SigningIdentity } from '../pki/types';
+import { checkOrgDefinitions, genesisBlock, loadOrgMaterial, parseChannelConfig, requiredOrgs, type ChannelConfig } from './bootstrap';
+import { BlockCutter } from './block-cutter';
+import { ChainVerifier, computeBlockHash, computeDataHash } from './chain';
+import { buildContractRouter, memoizeCertificateParsing, setChaincodeLogLevel } from './chaincode';
+import { timestampToIso } from './clock';
+import { Endorsers } from './endorser';
+import { CommitError } from './errors';
+import { LedgerStore } from './ledger-store';
+import { MspRegistry } from './msp';
+import { createSignedProposal, type OrderedTx, type TransactionEnvelope } from './transaction';
+import type {
+  ChainVerification,
+  ChaincodeEvent,
+  CommitResult,
+  Devnet,
+  DevnetOptions,
+  InvokeOptions,
+  OrgMaterial,
+  TransactionInfo,
+} from './types';
+import { validateBlock } from './validator';
+
+/** Defaults of {@link DevnetOptions}. */
+export const DEVNET_DEFAULTS = {
+  channel: 'civic-channel',
+  chaincodeName: 'civic-ledger',
+  endorsementPolicy: 'MAJORITY',
+  sync: true,
+  block: { maxTx: 500, maxBytes: 8 * 1024 * 1024, timeoutMs: 10, cutWhenIdle: true },
+} as const;
+
+interface Waiting {
+  tx: OrderedTx;
+  resolve(result: CommitResult): void;
+  reject(err: Error): void;
+}
+
+interface Parts {
+  store: LedgerStore;
+  config: ChannelConfig;
+  orgs: Map<string, OrgMaterial>;
+  height: number;
+  lastHash: string;
+  options: DevnetOptions;
+}
+
+function positive(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw new TypeError(`${name} must be a positive number`);
+  return value;
+}
+
+class DevnetImpl implements Devnet {
+  readonly channel: string;
+  readonly chaincodeName: string;
+  readonly orgs: ReadonlyMap<string, OrgMaterial>;
+  readonly #store: LedgerStore;
+  readonly #msp: MspRegistry;
+  readonly #endorsers: Endorsers;
+  readonly #cutter: BlockCutter<Waiting>;
+  readonly #required: number;
+  readonly #sync: boolean;
+  readonly #listeners = new Set<(event: ChaincodeEvent) => void>();
+  readonly #endorsing = new Set<Promise<unknown>>();
+  readonly #blocks: Waiting[][] = [];
+  #committer: Promise<void> | undefined;
+  #height: number;
+  #lastHash: string;
+  #closing: Promise<void> | undefined;
+  /** Submits between their start and their hand-over to the orderer. */
+  #ordering = 0;
+  readonly #cutWhenIdle: boolean;
+
+  constructor(parts: Parts) {
+    const { config, options } = parts;
+    this.channel = config.channel;
+    this.chaincodeName = config.chaincode;
+    this.orgs = parts.orgs;
+    this.#store = parts.store;
+    this.#height = parts.height;
+    this.#lastHash = parts.lastHash;
+    this.#sync = options.sync ?? DEVNET_DEFAULTS.sync;
+    this.#msp = new MspRegistry(config.orgs);
+    this.#required = requiredOrgs(config.endorsementPolicy, config.orgs.length);
+    this.#endorsers = new Endorsers({
+      router: buildContractRouter(options.contracts, config.chaincode, '1.0.0'),
+      store: parts.store,
+      msp: this.#msp,
+      channel: config.channel,
+      chaincodeName: config.chaincode,
+      orgs: config.orgs.map((o) => parts.orgs.get(o.mspId)!),
+      required: this.#required,
+    });
+    const b = options.block ?? {};
+    this.#cutWhenIdle = b.cutWhenIdle ?? DEVNET_DEFAULTS.block.cutWhenIdle;
+    this.#cutter = new BlockCutter<Waiting>(
+      {
+        maxTx: Math.max(1, Math.floor(positive(b.maxTx, DEVNET_DEFAULTS.block.maxTx, 'block.maxTx'))),
+        maxBytes: positive(b.maxBytes, DEVNET_DEFAULTS.block.maxBytes, 'block.maxBytes'),
+        timeoutMs: positive(b.timeoutMs, DEVNET_DEFAULTS.block.timeoutMs, 'block.timeoutMs'),
+      },
+      (batch) => this.#enqueueBlock(batch),
+    );
+  }
+
+  #checkOpen(): void {
+    if (this.#closing) throw new Error('the devnet is closed');
+  }
+
+  /** Keeps close() waiting for proposals that are being simulated, so they still get ordered. */
+  #track<T>(p: Promise<T>): Promise<T> {
+    this.#endorsing.add(p);
+    const done = (): void => {
+      this.#endorsing.delete(p);
+    };
+    p.then(done, done);
+    return p;
+  }
+
+  async submit(identity: SigningIdentity, fn: string, args: string[], options?: InvokeOptions): Promise<CommitResult> {
+    this.#checkOpen();
+    const signing = createSignedProposal(identity, { channel: this.channel, chaincode: this.chaincodeName }, fn, args, options?.transient);
+    let committed!: Promise<CommitResult>;
+    this.#ordering++;
+    await this.#track(
+      (async () => {
+        let tx: OrderedTx;
+        try {
+          const sp = await signing;
+          await this.#endorsers.checkProposal(sp);
+          tx = await this.#endorsers.endorse(sp, await this.#endorsers.simulate(sp));
+        } finally {
+          this.#ordering--;
+        }
+        // Handed to the orderer before the tracked promise settles, so close() cannot cut ahead of it.
+        committed = new Promise<CommitResult>((resolve, reject) => {
+          this.#cutter.add({ tx, resolve, reject }, tx.bytes.length);
+        });
+      })().finally(() => this.#cutIfIdle()),
+    );
+    return committed;
+  }
+
+  /**
+   * Cuts early when waiting cannot fill the block: the committer is idle and
+   * no submitted proposal is still being endorsed. Under load the committer
+   * is busy and blocks fill up to the limits, as they would on an orderer.
+   */
+  #cutIfIdle(): void {
+    if (this.#cutWhenIdle && this.#ordering === 0 && !this.#committer && this.#cutter.pending > 0) this.#cutter.cut();
+  }
+
+  async evaluate(identity: SigningIdentity, fn: string, args: string[], options?: InvokeOptions): Promise<Uint8Array> {
+    this.#checkOpen();
+    const signing = createSignedProposal(identity, { channel: this.channel, chaincode: this.chaincodeName }, fn, args, options?.transient);
+    return this.#track(
+      (async () => {
+        const sp = await signing;
+        await this.#endorsers.checkProposal(sp);
+        return (await this.#endorsers.simulate(sp)).payload;
+      })(),
+    );
+  }
+
+  #enqueueBlock(batch: Waiting[]): void {
+    this.#blocks.push(batch);
+    this.#startCommitter();
+  }
+
+  /** One committer at a time: blocks validate and commit strictly in order while the cutter fills the next. */
+  #startCommitter(): void {
+    if (this.#committer) return;
+    this.#committer = this.#commitLoop().finally(() => {
+      this.#committer = undefined;
+      // A block cut between the loop's last look at the queue and now would otherwise wait forever.
+      if (this.#blocks.length > 0) this.#startCommitter();
+    });
+  }
+
+  async #commitLoop(): Promise<void> {
+    for (;;) {
+      // The block that filled while the last one committed goes next, unless endorsements still feed it.
+      if (this.#blocks.length === 0 && this.#cutWhenIdle && this.#ordering === 0) this.#cutter.cut();
+      const batch = this.#blocks.shift();
+      if (!batch) return;
+      try {
+        await this.#commitBlock(batch);
+      } catch (err) {
+        const error = err instanceof Error ? err : new Error(String(err));
+        for (const w of batch) w.reject(error);
+      }
+    }
+  }
+
+  async #commitBlock(batch: Waiting[]): Promise<void> {
+    const blockNum = this.#height;
+    const txs = batch.map((w) => w.tx);
+    const { codes, updates } = await validateBlock(txs, {
+      store: this.#store,
+      msp: this.#msp,
+      requiredEndorsements: this.#required,
+      blockNum,
+    });
+    const data = txs.map((t) => t.bytes);
+    const header = { number: blockNum, previousHash: this.#lastHash, dataHash: computeDataHash(data) };
+    const blockHash = computeBlockHash(header);
+    const txIndex = txs.flatMap((t, txNum) => (codes[txNum] === 'DUPLICATE_TXID' ? [] : [{ txId: t.txId, txNum, validationCode: codes[txNum] }]));
+    await this.#store.commitBlock({ block: { header, data, metadata: { validationCodes: codes } }, blockHash, updates, txIndex }, this.#sync);
+    this.#height = blockNum + 1;
+    this.#lastHash = blockHash;
+
+    const events: ChaincodeEvent[] = [];
+    batch.forEach((w, txNum) => {
+      const code = codes[txNum];
+      if (code === 'VALID') {
+        w.resolve({ txId: w.tx.txId, blockNumber: blockNum, payload: w.tx.payload });
+        if (w.tx.event) {
+          events.push({ blockNumber: blockNum, txId: w.tx.txId, chaincodeName: this.chaincodeName, eventName: w.tx.event.name, payload: w.tx.event.payload });
+        }
+      } else {
+        w.reject(new CommitError(code, w.tx.txId, blockNum));
+      }
+    });
+    for (const event of events) {
+      for (const listener of this.#listeners) {
+        try {
+          listener(event);
+        } catch (err) {
+          // A failing listener must not stop the committer or starve the other listeners.
+          process.emitWarning(`devnet event listener threw: ${err instanceof Error ? err.message : String(err)}`);
+        }
+      }
+    }
+  }
+
+  async height(): Promise<number> {
+    return this.#height;
+  }
+
+  async getTransaction(txId: string): Promise<TransactionInfo | undefined> {
+    if (typeof txId !== 'string') throw new TypeError('txId must be a string');
+    const loc = await this.#store.getTxLocation(txId);
+    if (!loc) return undefined;
+    const stored = await this.#store.getBlockTransaction(loc.blockNum, loc.txNum);
+    if (!stored) return undefined;
+    const env = JSON.parse(stored.envelope) as TransactionEnvelope;
+    const validationCode = stored.validationCode;
+    return {
+      txId,
+      blockNumber: loc.blockNum,
+      txNum: loc.txNum,
+      timestamp: timestampToIso(env.proposal.timestamp),
+      creator: { mspId: env.proposal.creator.mspId, id: clientIdOf(env.proposal.creator.certificatePem) },
+      function: env.proposal.fn,
+      validationCode,
+      endorsers: env.endorsements.map((e) => e.mspId),
+      // An invalid transaction wrote nothing.
+      writes: validationCode === 'VALID' ? env.response.rwset.writes.map((w) => w.key) : [],
+    };
+  }
+
+  async verifyChain(): Promise<ChainVerification> {
+    const head = await this.#store.getHead();
+    const height = head?.height ?? 0;
+    const verifier = new ChainVerifier();
+    const scan = this.#store.scanBlocks();
+    try {
+      for (let entry = await scan.next(); entry; entry = await scan.next()) {
+        const expected = verifier.checkedBlocks;
+        if (entry.storedAs !== expected) {
+          verifier.fail(expected, `block ${expected} is missing from the store`);
+          break;
+        }
+        if (!verifier.push(entry.block)) break;
+      }
+    } catch (err) {
+      // An undecodable block is a broken chain, not an engine failure.
+      verifier.fail(verifier.checkedBlocks, `block ${verifier.checkedBlocks} cannot be decoded: ${err instanceof Error ? err.message : String(err)}`);
+    } finally {
+      await scan.close();
+    }
+    const result = verifier.result(height);
+    if (result.ok && result.checkedBlocks !== height) {
+      verifier.fail(result.checkedBlocks, `the chain head says ${height} blocks, the store holds ${result.checkedBlocks}`);
+    } else if (result.ok && head && verifier.lastHash !== head.lastHash) {
+      verifier.fail(height - 1, `the chain head hash does not match block ${height - 1}`);
+    }
+    return verifier.result(height);
+  }
+
+  onEvent(listener: (event: ChaincodeEvent) => void): () => void {
+    if (typeof listener !== 'function') throw new TypeError('listener must be a function');
+    this.#listeners.add(listener);
+    return () => {
+      this.#listeners.delete(listener);
+    };
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      // Proposals already in simulation still reach a block; then everything queued is cut and committed.
+      while (this.#endorsing.size > 0) await Promise.allSettled([...this.#endorsing]);
+      this.#cutter.cut();
+      while (this.#committer) await this.#committer;
+      this.#listeners.clear();
+      await this.#store.close();
+    })();
+    return this.#closing;
+  }
+}
+
+/**
+ * Opens the embedded ledger in `options.dataDir`. The first open of an empty
+ * directory creates each org's CA and peer under `crypto/<mspId>/` and the
+ * LevelDB under `ledger/` with a genesis block holding the channel config;
+ * later opens load both and continue from the stored chain head.
+ */
+export async function openDevnet(options: DevnetOptions): Promise<Devnet> {
+  if (!options || typeof options.dataDir !== 'string' || options.dataDir.length === 0) {
+    throw new TypeError('dataDir must be a non-empty string');
+  }
+  if (!Array.isArray(options.contracts) || options.contracts.length === 0 || options.contracts.some((c) => typeof c !== 'function')) {
+    throw new TypeError('contracts must be a non-empty array of Contract classes');
+  }
+  checkOrgDefinitions(options.orgs);
+  const policy = options.endorsementPolicy;
+  if (policy !== undefined && !['ANY', 'MAJORITY', 'ALL'].includes(policy)) {
+    throw new TypeError(`endorsementPolicy must be ANY, MAJORITY or ALL, got ${String(policy)}`);
+  }
+  setChaincodeLogLevel(options.chaincodeLogLevel);
+  memoizeCertificateParsing();
+
+  await mkdir(options.dataDir, { recursive: true });
+  const store = await LedgerStore.open(join(options.dataDir, 'ledger'));
+  try {
+    const head = await store.getHead();
+    const orgs = new Map<string, OrgMaterial>();
+    let config: ChannelConfig;
+    let height: number;
+    let lastHash: string;
+    if (!head) {
+      for (const org of options.orgs) orgs.set(org.mspId, await loadOrgMaterial(options.dataDir, org, true));
+      config = {
+        type: 'config',
+        channel: options.channel ?? DEVNET_DEFAULTS.channel,
+        chaincode: options.chaincodeName ?? DEVNET_DEFAULTS.chaincodeName,
+        endorsementPolicy: policy ?? DEVNET_DEFAULTS.endorsementPolicy,
+        orgs: options.orgs.map((o) => ({ mspId: o.mspId, name: o.name, caCertificatePem: orgs.get(o.mspId)!.ca.certificatePem })),
+      };
+      const genesis = genesisBlock(config);
+      await store.commitBlock({ block: genesis.block, blockHash: genesis.hash, updates: [], txIndex: [] }, true);
+      height = 1;
+      lastHash = genesis.hash;
+    } else {
+      const genesis = await store.getBlock(0);
+      config = parseChannelConfig(genesis?.data[0]);
+      checkMatchesConfig(options, config);
+      for (const org of config.orgs) {
+        const material = await loadOrgMaterial(options.dataDir, org, false);
+        if (material.ca.certificatePem !== org.caCertificatePem) {
+          throw new Error(`the CA certificate in crypto/${org.mspId} is not the one in the channel config`);
+        }
+        orgs.set(org.mspId, material);
+      }
+      height = head.height;
+      lastHash = head.lastHash;
+    }
+    return new DevnetImpl({ store, config, orgs, height, lastHash, options });
+  } catch (err) {
+    await store.close().catch(() => undefined);
+    throw err;
+  }
+}
+
+/** The channel config is fixed at bootstrap; options that contradict it are a mistake worth stopping for. */
+function checkMatchesConfig(options: DevnetOptions, config: ChannelConfig): void {
+  const configured = config.orgs.map((o) => o.mspId).sort();
+  const given = options.orgs.map((o) => o.mspId).sort();
+  if (configured.join('\n') !== given.join('\n')) {
+    throw new Error(`orgs ${given.join(', ')} differ from the channel config's ${configured.join(', ')}`);
+  }
+  const mismatch = (what: string, given: string | undefined, stored: string): void => {
+    if (given !== undefined && given !== stored) throw new Error(`${what} ${given} differs from the channel config's ${stored}`);
+  };
+  mismatch('channel', options.channel, config.channel);
+  mismatch('chaincodeName', options.chaincodeName, config.chaincode);
+  mismatch('endorsementPolicy', options.endorsementPolicy, config.endorsementPolicy);
+}

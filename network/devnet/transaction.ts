@@ -1,0 +1,163 @@
+import { randomBytes } from 'node:crypto';
+import { certificateInfo, sha256, signDigestAsync } from '../pki';
+import type { SigningIdentity } from '../pki/types';
+import { nowTimestamp } from './clock';
+import type { TxTimestamp } from './ledger-store';
+import type { TxRwSet, TxRwSetJson } from './rwset';
+
+/** A transaction proposal as the client builds and signs it. */
+export interface Proposal {
+  channel: string;
+  chaincode: string;
+  txId: string;
+  /** Base64 of 24 random bytes. */
+  nonce: string;
+  /** The client's clock; what the chaincode sees as getTxTimestamp(). */
+  timestamp: TxTimestamp;
+  creator: { mspId: string; certificatePem: string };
+  /** `Contract:Function`. */
+  fn: string;
+  args: string[];
+}
+
+/** A proposal with the creator's signature over the SHA-256 of its JSON bytes. */
+export interface SignedProposal {
+  proposal: Proposal;
+  /** The exact JSON that was hashed and signed; stored verbatim in the envelope. */
+  bytes: string;
+  digest: Buffer;
+  signature: Buffer;
+  /** Transient data: goes to the chaincode, never into the envelope. */
+  transient: Map<string, Uint8Array>;
+}
+
+/** A chaincode event as proposed by setEvent. */
+export interface ChaincodeEventData {
+  name: string;
+  payload: Buffer;
+}
+
+/** What endorsing peers sign: the simulation's outcome, bound to the proposal. */
+export interface ProposalResponsePayload {
+  txId: string;
+  /** Hex SHA-256 of the proposal's JSON bytes. */
+  proposalHash: string;
+  chaincode: string;
+  rwset: TxRwSetJson;
+  response: { status: number; message: string; payload: string };
+  event: { name: string; payload: string } | null;
+}
+
+/** One peer's endorsement: its certificate and its signature over SHA-256 of the response payload bytes. */
+export interface Endorsement {
+  mspId: string;
+  certificatePem: string;
+  signature: Buffer;
+}
+
+/** The JSON stored as one entry of a block's data. */
+export interface TransactionEnvelope {
+  proposal: Proposal;
+  /** Base64 of the creator's signature. */
+  signature: string;
+  response: ProposalResponsePayload;
+  endorsements: Array<{ mspId: string; certificatePem: string; signature: string }>;
+}
+
+/** An endorsed transaction on its way through ordering and validation. */
+export interface OrderedTx {
+  readonly txId: string;
+  /** The envelope's bytes, exactly as hashed into and stored in the block. */
+  readonly bytes: Buffer;
+  readonly proposal: Proposal;
+  readonly proposalBytes: string;
+  readonly signature: Buffer;
+  /** The exact JSON of the response payload that the endorsements sign. */
+  readonly responseBytes: string;
+  readonly response: ProposalResponsePayload;
+  /** The read-write set of `response`, with values as Buffers. */
+  readonly rwset: TxRwSet;
+  readonly event: ChaincodeEventData | undefined;
+  readonly payload: Buffer;
+  readonly endorsements: readonly Endorsement[];
+}
+
+/** Fabric's transaction id: hex SHA-256 of the nonce followed by the creator's bytes. */
+export function computeTxId(nonce: Uint8Array, mspId: string, certificatePem: string): string {
+  return sha256(Buffer.concat([nonce, Buffer.from(mspId, 'utf8'), Buffer.from(certificatePem, 'utf8')])).toString('hex');
+}
+
+function checkIdentity(identity: SigningIdentity): void {
+  if (!identity || typeof identity !== 'object') throw new TypeError('identity must be a SigningIdentity');
+  for (const field of ['mspId', 'certificatePem', 'privateKeyPem'] as const) {
+    if (typeof identity[field] !== 'string' || identity[field].length === 0) {
+      throw new TypeError(`identity.${field} must be a non-empty string`);
+    }
+  }
+}
+
+/** Client side: builds a proposal and signs it with the identity's key. Argument errors throw synchronously. */
+export function createSignedProposal(
+  identity: SigningIdentity,
+  target: { channel: string; chaincode: string },
+  fn: string,
+  args: string[],
+  transient: Record<string, Uint8Array> | undefined,
+): Promise<SignedProposal> {
+  checkIdentity(identity);
+  if (typeof fn !== 'string' || fn.length === 0) throw new TypeError('fn must be a non-empty string');
+  if (!Array.isArray(args) || args.some((a) => typeof a !== 'string')) throw new TypeError('args must be an array of strings');
+  const transientMap = new Map<string, Uint8Array>();
+  for (const [k, v] of Object.entries(transient ?? {})) {
+    if (!(v instanceof Uint8Array)) throw new TypeError(`transient value ${k} must be a Uint8Array`);
+    transientMap.set(k, v);
+  }
+  // Fails fast, as a client library would, when the certificate is not a certificate at all.
+  certificateInfo(identity.certificatePem);
+
+  const nonce = randomBytes(24);
+  const proposal: Proposal = {
+    channel: target.channel,
+    chaincode: target.chaincode,
+    txId: computeTxId(nonce, identity.mspId, identity.certificatePem),
+    nonce: nonce.toString('base64'),
+    timestamp: nowTimestamp(),
+    creator: { mspId: identity.mspId, certificatePem: identity.certificatePem },
+    fn,
+    args: [...args],
+  };
+  const bytes = JSON.stringify(proposal);
+  const digest = sha256(bytes);
+  return signDigestAsync(identity.privateKeyPem, digest).then((signature) => ({ proposal, bytes, digest, signature, transient: transientMap }));
+}
+
+/** Assembles the envelope that the orderer puts into a block. */
+export function assembleTransaction(
+  sp: SignedProposal,
+  response: ProposalResponsePayload,
+  responseBytes: string,
+  rwset: TxRwSet,
+  event: ChaincodeEventData | undefined,
+  payload: Buffer,
+  endorsements: readonly Endorsement[],
+): OrderedTx {
+  const signature = sp.signature.toString('base64');
+  const endorsementsJson = JSON.stringify(
+    endorsements.map((e) => ({ mspId: e.mspId, certificatePem: e.certificatePem, signature: e.signature.toString('base64') })),
+  );
+  // Spliced from the already-serialised parts so the signed bytes appear verbatim in the block.
+  const envelope = `{"proposal":${sp.bytes},"signature":"${signature}","response":${responseBytes},"endorsements":${endorsementsJson}}`;
+  return {
+    txId: sp.proposal.txId,
+    bytes: Buffer.from(envelope, 'utf8'),
+    proposal: sp.proposal,
+    proposalBytes: sp.bytes,
+    signature: sp.signature,
+    responseBytes,
+    response,
+    rwset,
+    event,
+    payload,
+    endorsements,
+  };
+}

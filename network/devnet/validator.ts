@@ -1,0 +1,192 @@
+import { sha256, verifySignatureAsync } from '../pki';
+import { compareKeys } from './keys';
+import type { LedgerStore, StateUpdate } from './ledger-store';
+import type { MspRegistry } from './msp';
+import { sameVersion, type RangeQueryInfo, type Version } from './rwset';
+import { computeTxId, type OrderedTx } from './transaction';
+import type { ValidationCode } from './types';
+
+/** What validation needs besides the transactions. */
+export interface ValidationContext {
+  store: LedgerStore;
+  msp: MspRegistry;
+  /** Distinct orgs whose peers must have endorsed. */
+  requiredEndorsements: number;
+  blockNum: number;
+}
+
+/** Validation codes in block order, and the writes of the valid transactions. */
+export interface BlockValidation {
+  codes: ValidationCode[];
+  updates: StateUpdate[];
+}
+
+/**
+ * Writes of earlier valid transactions of the block being validated. Later
+ * transactions validate against these as if they were committed.
+ */
+class PendingUpdates {
+  readonly #byKey = new Map<string, StateUpdate>();
+  #sorted: string[] = [];
+  #dirty = false;
+
+  get(key: string): StateUpdate | undefined {
+    return this.#byKey.get(key);
+  }
+
+  add(u: StateUpdate): void {
+    if (!this.#byKey.has(u.key)) this.#dirty = true;
+    this.#byKey.set(u.key, u);
+  }
+
+  /** Updated keys inside a range, in store order. Sorting happens only when a range check needs it. */
+  keysInRange(start: string, end: string, endInclusive: boolean): string[] {
+    if (this.#byKey.size === 0) return [];
+    if (this.#dirty) {
+      this.#sorted = [...this.#byKey.keys()].sort(compareKeys);
+      this.#dirty = false;
+    }
+    const keys = this.#sorted;
+    let lo = 0;
+    let hi = keys.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compareKeys(keys[mid], start) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: string[] = [];
+    for (let i = lo; i < keys.length; i++) {
+      if (end !== '') {
+        const c = compareKeys(keys[i], end);
+        if (c > 0 || (c === 0 && !endInclusive)) break;
+      }
+      out.push(keys[i]);
+    }
+    return out;
+  }
+}
+
+/**
+ * Re-runs a recorded range read over committed state plus the block's
+ * earlier valid writes; true when it yields the same keys at the same versions.
+ */
+async function rangeUnchanged(info: RangeQueryInfo, store: LedgerStore, pending: PendingUpdates): Promise<boolean> {
+  const endInclusive = !info.itrExhausted;
+  const updated = pending.keysInRange(info.startKey, info.endKey, endInclusive);
+  const scan = store.scanState(info.startKey, info.endKey, endInclusive);
+  try {
+    let committed = await scan.next();
+    let ui = 0;
+    let ri = 0;
+    for (;;) {
+      let key: string;
+      let version: Version;
+      const u = ui < updated.length ? updated[ui] : undefined;
+      if (committed && (u === undefined || compareKeys(committed.key, u) < 0)) {
+        key = committed.key;
+        version = committed.version;
+        committed = await scan.next();
+      } else if (u !== undefined) {
+        ui++;
+        if (committed && committed.key === u) committed = await scan.next();
+        const w = pending.get(u)!;
+        if (w.isDelete) continue;
+        key = u;
+        version = w.version;
+      } else {
+        break;
+      }
+      const read = info.reads[ri++];
+      if (!read || read.key !== key || !sameVersion(read.version, version)) return false;
+    }
+    return ri === info.reads.length;
+  } finally {
+    await scan.close();
+  }
+}
+
+async function checkCreator(tx: OrderedTx, msp: MspRegistry, proposalDigest: Buffer): Promise<boolean> {
+  const { proposal } = tx;
+  const creator = msp.check(proposal.creator.mspId, proposal.creator.certificatePem);
+  if (!creator.ok) return false;
+  if (computeTxId(Buffer.from(proposal.nonce, 'base64'), proposal.creator.mspId, proposal.creator.certificatePem) !== tx.txId) {
+    return false;
+  }
+  return verifySignatureAsync(creator.info.publicKey, proposalDigest, tx.signature);
+}
+
+async function checkEndorsements(tx: OrderedTx, msp: MspRegistry, proposalDigest: Buffer, required: number): Promise<boolean> {
+  // The endorsements must be over this very proposal.
+  if (tx.response.txId !== tx.txId || tx.response.proposalHash !== proposalDigest.toString('hex')) return false;
+  const digest = sha256(tx.responseBytes);
+  const valid = await Promise.all(
+    tx.endorsements.map(async (e) => {
+      const peer = msp.check(e.mspId, e.certificatePem, 'peer');
+      return peer.ok && (await verifySignatureAsync(peer.info.publicKey, digest, e.signature)) ? e.mspId : undefined;
+    }),
+  );
+  const orgs = new Set(valid.filter((m): m is string => m !== undefined));
+  return orgs.size >= required;
+}
+
+/** The checks that do not depend on state: run for the whole block at once, off the event loop. */
+async function checkSignatures(tx: OrderedTx, msp: MspRegistry, required: number): Promise<ValidationCode> {
+  const proposalDigest = sha256(tx.proposalBytes);
+  const [creatorOk, endorsedOk] = await Promise.all([
+    checkCreator(tx, msp, proposalDigest),
+    checkEndorsements(tx, msp, proposalDigest, required),
+  ]);
+  if (!creatorOk) return 'BAD_CREATOR_SIGNATURE';
+  return endorsedOk ? 'VALID' : 'ENDORSEMENT_POLICY_FAILURE';
+}
+
+/**
+ * Validates a block's transactions in order, as a Fabric committer does:
+ * duplicate ids, creator, endorsement policy, then MVCC read versions and
+ * range (phantom) reads against committed state plus earlier valid writes of
+ * the same block. Invalid transactions keep their place; their writes are dropped.
+ */
+export async function validateBlock(txs: readonly OrderedTx[], ctx: ValidationContext): Promise<BlockValidation> {
+  const { store, msp, blockNum } = ctx;
+  const readKeys = new Set<string>();
+  for (const tx of txs) for (const r of tx.rwset.reads) readKeys.add(r.key);
+  const [known, committed, signatures] = await Promise.all([
+    store.knownTxIds(txs.map((t) => t.txId)),
+    store.getVersions([...readKeys]),
+    Promise.all(txs.map((tx) => checkSignatures(tx, msp, ctx.requiredEndorsements))),
+  ]);
+
+  const pending = new PendingUpdates();
+  const seen = new Set<string>();
+  const codes: ValidationCode[] = [];
+  const updates: StateUpdate[] = [];
+
+  for (let txNum = 0; txNum < txs.length; txNum++) {
+    const tx = txs[txNum];
+    const code = await validateOne(tx, signatures[txNum]);
+    codes.push(code);
+    seen.add(tx.txId);
+    if (code !== 'VALID') continue;
+    const version = { blockNum, txNum };
+    for (const w of tx.rwset.writes) {
+      const u: StateUpdate = { key: w.key, isDelete: w.isDelete, value: w.value, version, txId: tx.txId, timestamp: tx.proposal.timestamp };
+      pending.add(u);
+      updates.push(u);
+    }
+  }
+  return { codes, updates };
+
+  async function validateOne(tx: OrderedTx, signatureCode: ValidationCode): Promise<ValidationCode> {
+    if (known.has(tx.txId) || seen.has(tx.txId)) return 'DUPLICATE_TXID';
+    if (signatureCode !== 'VALID') return signatureCode;
+    for (const r of tx.rwset.reads) {
+      // Any write to a read key earlier in the block invalidates the read, as in Fabric.
+      if (pending.get(r.key)) return 'MVCC_READ_CONFLICT';
+      if (!sameVersion(r.version, committed.get(r.key))) return 'MVCC_READ_CONFLICT';
+    }
+    for (const range of tx.rwset.rangeQueries) {
+      if (!(await rangeUnchanged(range, store, pending))) return 'PHANTOM_READ_CONFLICT';
+    }
+    return 'VALID';
+  }
+}

@@ -1,0 +1,11 @@
+/*
+ * fabric-contract-api logs every decorator at info level when a contract
+ * module loads. Import this first in a test file so fixtures load quietly,
+ * unless CORE_CHAINCODE_LOGGING_LEVEL asks for more.
+ */
+process.env.CORE_CHAINCODE_LOGGING_LEVEL ??= 'CRITICAL';
+const level = process.env.CORE_CHAINCODE_LOGGING_LEVEL;
+(require('fabric-contract-api/lib/logger') as { setLevel(level: string): void }).setLevel(level);
+// setLevel stores winston's spelling, which the loggers would read back as 'info'.
+process.env.CORE_CHAINCODE_LOGGING_LEVEL = level;
+export {};
