@@ -124,7 +124,8 @@ export class CertificateContract extends Contract {
       await it.close();
     }
     if (items.length === 0) throw new ChaincodeError('CERT_NOT_FOUND', `certificate ${id} not found`);
-    return canonicalJson({ items });
+    // Fabric 2.x returns key history newest first; the API promises oldest first.
+    return canonicalJson({ items: items.reverse() });
   }
 
   @Transaction()
@@ -179,8 +180,8 @@ export class CertificateContract extends Contract {
   }
 
   /**
-   * What a verifier needs, in one read: the record, the transaction that
-   * anchored it, the signing key and the type. Public: verification needs no login.
+   * What a verifier needs, in one call: the record (which names its anchoring
+   * transaction), the signing key and the type. Public: verification needs no login.
    */
   @Transaction(false)
   @Returns('string')
@@ -188,16 +189,7 @@ export class CertificateContract extends Contract {
     const out: VerificationContext = {};
     const k = key(ctx, CERT, [id]);
     out.record = await readJson<CertificateRecord>(ctx, k);
-    if (out.record) {
-      const it = await ctx.stub.getHistoryForKey(k);
-      try {
-        const first = await it.next();
-        if (!first.done) out.anchorTxId = first.value.txId;
-      } finally {
-        await it.close();
-      }
-      out.type = await findType(ctx, out.record.type);
-    }
+    if (out.record) out.type = await findType(ctx, out.record.type);
     if (kid) out.key = await findKey(ctx, kid);
     return canonicalJson(out);
   }
@@ -239,6 +231,7 @@ export class CertificateContract extends Contract {
       validUntil: input.validUntil,
       updatedAt: now,
       updatedBy: actorOf(ctx),
+      issueTxId: ctx.stub.getTxID(),
     };
     await writeJson(ctx, k, record);
     await ctx.stub.putState(key(ctx, BY_HOLDER, [record.holderRef, record.id]), INDEX_VALUE);

@@ -25,6 +25,8 @@ export interface CertificateRecord {
   validUntil?: string;
   updatedAt: string;
   updatedBy: Actor;
+  /** The transaction that anchored the certificate. */
+  issueTxId: string;
 }
 
 /** What the gateway submits to anchor one certificate. */
@@ -57,8 +59,6 @@ export interface CertificateFilter {
 /** Everything a verifier needs from the ledger, read in one call. */
 export interface VerificationContext {
   record?: CertificateRecord;
-  /** The transaction that first wrote the record. */
-  anchorTxId?: string;
   key?: IssuerKey;
   type?: CertificateType;
 }

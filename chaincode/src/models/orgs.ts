@@ -20,3 +20,8 @@ export type Role = (typeof ROLES)[number];
 
 /** Certificate attribute names (Fabric CA style). */
 export const ATTR = { role: 'role', dept: 'dept', charity: 'charity' } as const;
+
+/** The org key of an MSP ID, or undefined for an MSP outside the consortium. */
+export function orgOfMsp(mspId: string): OrgKey | undefined {
+  return (Object.keys(MSP) as OrgKey[]).find((k) => MSP[k] === mspId);
+}

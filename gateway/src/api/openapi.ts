@@ -1,0 +1,236 @@
+/** The OpenAPI 3.1 description of the v1 API, served at /api/v1/openapi.json. */
+
+type Schema = Record<string, unknown>;
+
+const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: Schema) => ({ 'application/json': { schema } });
+const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ref('Problem') } } });
+const ok = (schema: Schema, description = 'OK') => ({ description, content: json(schema) });
+const body = (schema: Schema) => ({ required: true, content: json(schema) });
+const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
+const idempotencyKey = { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 } };
+const secured = [{ bearer: [] }];
+const errors = {
+  '400': problem('Validation failed'),
+  '401': problem('Missing or invalid token'),
+  '403': problem('Not allowed for this org or role'),
+};
+const page = (item: Schema): Schema => ({
+  type: 'object',
+  required: ['items'],
+  properties: { items: { type: 'array', items: item }, nextCursor: { type: 'string' } },
+});
+const write = (extra: Schema): Schema => ({
+  type: 'object',
+  properties: { ...extra, txId: { type: 'string' }, blockNumber: { type: 'integer' } },
+});
+const issueBody: Schema = {
+  type: 'object',
+  required: ['type', 'holder'],
+  properties: {
+    id: { type: 'string' },
+    type: { type: 'string' },
+    holder: { type: 'object', required: ['idNumber', 'name'], properties: { idNumber: { type: 'string' }, name: { type: 'string' } } },
+    claims: { type: 'object' },
+    validFrom: { type: 'string', format: 'date-time' },
+    validUntil: { type: 'string', format: 'date-time' },
+  },
+};
+const statusChange = (summary: string) => ({
+  post: {
+    summary,
+    security: secured,
+    parameters: [idParam, idempotencyKey],
+    requestBody: body({ type: 'object', required: ['reason'], properties: { reason: { type: 'string' } } }),
+    responses: { '200': ok(write({ record: ref('CertificateRecord') })), ...errors, '404': problem('No such certificate'), '409': problem('INVALID_TRANSITION') },
+  },
+});
+
+export function openApiDocument(serverUrl: string): Record<string, unknown> {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Civic Ledger API',
+      version: '1.0.0',
+      description: 'E-certificates, verification and registry of the civil-affairs ledger. Errors are RFC 9457 problem+json with a stable `code`.',
+    },
+    servers: [{ url: serverUrl }],
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      schemas: {
+        Problem: {
+          type: 'object',
+          required: ['type', 'title', 'status', 'detail', 'code'],
+          properties: { type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, detail: { type: 'string' }, code: { type: 'string' } },
+        },
+        CertificateRecord: {
+          type: 'object',
+          required: ['id', 'type', 'issuerMsp', 'issuerKid', 'holderRef', 'digest', 'digestAlg', 'status', 'issuedAt', 'validFrom', 'updatedAt'],
+          properties: {
+            id: { type: 'string' },
+            type: { type: 'string' },
+            issuerMsp: { type: 'string' },
+            issuerKid: { type: 'string' },
+            holderRef: { type: 'string', description: 'HMAC-SHA256 pseudonym of the holder' },
+            digest: { type: 'string', description: 'SHA-256 of the compact JWS' },
+            digestAlg: { const: 'sha-256' },
+            status: { enum: ['active', 'suspended', 'revoked'] },
+            statusReason: { type: 'string' },
+            issuedAt: { type: 'string', format: 'date-time' },
+            validFrom: { type: 'string', format: 'date-time' },
+            validUntil: { type: 'string', format: 'date-time' },
+            updatedAt: { type: 'string', format: 'date-time' },
+            updatedBy: { type: 'object', properties: { mspId: { type: 'string' }, id: { type: 'string' } } },
+          },
+        },
+        CertificateType: {
+          type: 'object',
+          required: ['type', 'title', 'issuerMsps', 'schema'],
+          properties: { type: { type: 'string' }, title: { type: 'string' }, issuerMsps: { type: 'array', items: { type: 'string' } }, schema: { type: 'object' } },
+        },
+        Issuer: {
+          type: 'object',
+          properties: {
+            mspId: { type: 'string' },
+            name: { type: 'string' },
+            keys: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: {
+                  kid: { type: 'string' },
+                  jwk: { type: 'object' },
+                  status: { enum: ['active', 'retired', 'compromised'] },
+                  activatedAt: { type: 'string', format: 'date-time' },
+                  retiredAt: { type: 'string', format: 'date-time' },
+                },
+              },
+            },
+          },
+        },
+        Verdict: {
+          type: 'object',
+          required: ['valid', 'status', 'checks'],
+          properties: {
+            valid: { type: 'boolean' },
+            status: { enum: ['active', 'suspended', 'revoked', 'expired', 'unknown'] },
+            checks: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: { name: { enum: ['format', 'signature', 'issuer', 'anchor', 'status', 'validity'] }, ok: { type: 'boolean' }, detail: { type: 'string' } },
+              },
+            },
+            certificate: ref('CertificateRecord'),
+            anchor: { type: 'object', properties: { txId: { type: 'string' }, blockNumber: { type: 'integer' } } },
+          },
+        },
+      },
+    },
+    paths: {
+      '/healthz': {
+        get: {
+          summary: 'Liveness and ledger height',
+          responses: {
+            '200': ok({
+              type: 'object',
+              properties: { status: { const: 'ok' }, ledger: { type: 'object', properties: { backend: { enum: ['embedded', 'fabric'] }, height: { type: 'integer' } } } },
+            }),
+          },
+        },
+      },
+      '/api/v1/certificate-types': {
+        get: { summary: 'List certificate types', responses: { '200': ok({ type: 'object', properties: { items: { type: 'array', items: ref('CertificateType') } } }) } },
+        post: {
+          summary: 'Register a certificate type (civil, registrar)',
+          security: secured,
+          parameters: [idempotencyKey],
+          requestBody: body(ref('CertificateType')),
+          responses: { '201': ok(ref('CertificateType'), 'Registered'), ...errors, '409': problem('DUPLICATE_ID') },
+        },
+      },
+      '/api/v1/issuers': {
+        get: { summary: 'Issuers and their public keys', responses: { '200': ok({ type: 'object', properties: { items: { type: 'array', items: ref('Issuer') } } }) } },
+      },
+      '/api/v1/issuers/keys/rotate': {
+        post: {
+          summary: "Rotate the caller's org signing key (admin); credentials signed with the old key still verify",
+          security: secured,
+          parameters: [idempotencyKey],
+          responses: { '201': ok(write({ key: { type: 'object' }, retired: { type: 'array', items: { type: 'string' } } }), 'Rotated'), ...errors },
+        },
+      },
+      '/api/v1/certificates': {
+        post: {
+          summary: 'Issue a certificate (civil, issuer)',
+          security: secured,
+          parameters: [idempotencyKey],
+          requestBody: body(issueBody),
+          responses: {
+            '201': ok(write({ id: { type: 'string' }, credential: { type: 'string' }, record: ref('CertificateRecord') }), 'Issued'),
+            ...errors,
+            '409': problem('DUPLICATE_ID'),
+          },
+        },
+        get: {
+          summary: 'List certificates by type and status (verifier, issuer or auditor)',
+          security: secured,
+          parameters: ['type', 'status', 'limit', 'cursor'].map((name) => ({ name, in: 'query', required: false, schema: { type: name === 'limit' ? 'integer' : 'string' } })),
+          responses: { '200': ok(page(ref('CertificateRecord'))), ...errors },
+        },
+      },
+      '/api/v1/certificates/batch': {
+        post: {
+          summary: 'Issue 1..1000 certificates in one transaction (all or nothing)',
+          security: secured,
+          parameters: [idempotencyKey],
+          requestBody: body({ type: 'object', required: ['items'], properties: { items: { type: 'array', minItems: 1, maxItems: 1000, items: issueBody } } }),
+          responses: {
+            '201': ok(write({ items: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, credential: { type: 'string' }, record: ref('CertificateRecord') } } } }), 'Issued'),
+            ...errors,
+            '409': problem('DUPLICATE_ID'),
+          },
+        },
+      },
+      '/api/v1/certificates/search': {
+        post: {
+          summary: "A holder's certificates; the ID number travels in the body, never in a URL",
+          security: secured,
+          requestBody: body({
+            type: 'object',
+            required: ['holder'],
+            properties: {
+              holder: { type: 'object', required: ['idNumber'], properties: { idNumber: { type: 'string' } } },
+              type: { type: 'string' },
+              status: { type: 'string' },
+              limit: { type: 'integer' },
+              cursor: { type: 'string' },
+            },
+          }),
+          responses: { '200': ok(page(ref('CertificateRecord'))), ...errors },
+        },
+      },
+      '/api/v1/certificates/{id}': {
+        get: { summary: 'A certificate record', security: secured, parameters: [idParam], responses: { '200': ok(ref('CertificateRecord')), ...errors, '404': problem('CERT_NOT_FOUND') } },
+      },
+      '/api/v1/certificates/{id}/history': {
+        get: {
+          summary: 'Status history, oldest first',
+          security: secured,
+          parameters: [idParam],
+          responses: { '200': ok({ type: 'object', properties: { items: { type: 'array', items: { type: 'object' } } } }), ...errors, '404': problem('CERT_NOT_FOUND') },
+        },
+      },
+      '/api/v1/certificates/{id}/suspend': statusChange('Suspend (civil, issuer, issuing org)'),
+      '/api/v1/certificates/{id}/reinstate': statusChange('Reinstate a suspended certificate'),
+      '/api/v1/certificates/{id}/revoke': statusChange('Revoke (final)'),
+      '/api/v1/verify': {
+        post: {
+          summary: 'Verify a credential (no login)',
+          requestBody: body({ type: 'object', required: ['credential'], properties: { credential: { type: 'string' } } }),
+          responses: { '200': ok(ref('Verdict')), '400': problem('credential missing or not a string') },
+        },
+      },
+    },
+  };
+}

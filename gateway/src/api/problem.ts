@@ -1,0 +1,96 @@
+import type { ErrorRequestHandler, Response } from 'express';
+import type { ErrorCode } from '../../../chaincode/src/errors';
+import { AuthError } from '../auth/principal';
+import { DomainError } from '../domain/errors';
+import { LedgerError } from '../ledger';
+
+/** HTTP status for each stable error code. */
+const STATUS: Record<ErrorCode, number> = {
+  VALIDATION_FAILED: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CERT_NOT_FOUND: 404,
+  TYPE_NOT_FOUND: 404,
+  KEY_NOT_FOUND: 404,
+  ISSUER_NOT_FOUND: 404,
+  CHARITY_NOT_FOUND: 404,
+  PROJECT_NOT_FOUND: 404,
+  DONATION_NOT_FOUND: 404,
+  DISBURSEMENT_NOT_FOUND: 404,
+  TX_NOT_FOUND: 404,
+  KEY_NOT_ACTIVE: 422,
+  DUPLICATE_ID: 409,
+  INVALID_TRANSITION: 409,
+  MVCC_READ_CONFLICT: 409,
+  PHANTOM_READ_CONFLICT: 409,
+  ENDORSEMENT_POLICY_FAILURE: 503,
+  INSUFFICIENT_FUNDS: 422,
+  PAYLOAD_TOO_LARGE: 413,
+  LEDGER_UNAVAILABLE: 503,
+  INTERNAL: 500,
+};
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+/** An RFC 9457 problem document. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: string;
+  txId?: string;
+}
+
+/** Sends a problem+json answer. */
+export function sendProblem(res: Response, code: ErrorCode, detail: string, extra: { txId?: string } = {}): void {
+  const status = STATUS[code];
+  const body: Problem = {
+    type: `https://civic-ledger.example/problems/${code.toLowerCase().replace(/_/g, '-')}`,
+    title: TITLES[status] ?? 'Error',
+    status,
+    detail,
+    code,
+    ...extra,
+  };
+  if (status === 401) res.set('WWW-Authenticate', 'Bearer');
+  res.status(status).type('application/problem+json').json(body);
+}
+
+interface BodyParserError {
+  type?: string;
+  status?: number;
+  expose?: boolean;
+}
+
+/** Maps every error to problem+json; bad input never becomes a 500. */
+export function errorHandler(log: (msg: string, err: unknown) => void): ErrorRequestHandler {
+  return (err, _req, res, next) => {
+    if (res.headersSent) return next(err);
+    if (err instanceof DomainError || err instanceof LedgerError) {
+      if (err.code === 'INTERNAL') log('ledger failure', err);
+      return sendProblem(res, err.code, err.detail, err instanceof LedgerError && err.txId ? { txId: err.txId } : {});
+    }
+    if (err instanceof AuthError) return sendProblem(res, 'UNAUTHENTICATED', err.message);
+    const bp = err as BodyParserError;
+    if (bp.type === 'entity.too.large') return sendProblem(res, 'PAYLOAD_TOO_LARGE', 'request body is larger than the configured limit');
+    if (bp.type === 'entity.parse.failed') return sendProblem(res, 'VALIDATION_FAILED', 'request body is not valid JSON');
+    if (bp.expose && typeof bp.status === 'number' && bp.status >= 400 && bp.status < 500) {
+      return sendProblem(res, 'VALIDATION_FAILED', (err as Error).message);
+    }
+    log('unexpected error', err);
+    return sendProblem(res, 'INTERNAL', 'unexpected error; it has been logged');
+  };
+}

@@ -1,0 +1,72 @@
+import { Router, type Request, type RequestHandler, type Response } from 'express';
+import type { Authenticator } from '../auth/authenticator';
+import type { DomainContext } from '../domain/context';
+import * as certificates from '../domain/certificates';
+import * as registry from '../domain/registry';
+import { verify } from '../domain/verification';
+import { invalid } from '../domain/errors';
+import { allow, authenticate, principalOf } from './auth';
+import type { IdempotencyStore } from './idempotency';
+
+type Handler = (req: Request, res: Response) => Promise<void>;
+
+/** Express 5 forwards rejected promises to the error middleware; this keeps handlers typed. */
+const h = (fn: Handler): RequestHandler => (req, res, next) => fn(req, res).catch(next);
+
+const param = (req: Request, name: string): string => {
+  const v = req.params[name];
+  if (typeof v !== 'string' || v.length === 0 || v.length > 128) throw invalid(`${name} is malformed`);
+  return v;
+};
+
+/** The v1 routes of the Health, Registry, Certificates and Verification sections. */
+export function apiRouter(ctx: DomainContext, auth: Authenticator, idempotency: IdempotencyStore): Router {
+  const r = Router();
+  const authed = authenticate(auth);
+  const idem = idempotency.middleware();
+  const me = (res: Response) => ctx.wallet.forPrincipal(principalOf(res));
+
+  r.get('/certificate-types', h(async (_req, res) => void res.json(await registry.listTypes(ctx))));
+  r.post('/certificate-types', authed, allow({ orgs: ['civil'], roles: ['registrar'] }), idem, h(async (req, res) => {
+    const w = await registry.registerType(ctx, await me(res), req.body);
+    res.status(201).json({ ...w.value, txId: w.txId, blockNumber: w.blockNumber });
+  }));
+  r.get('/issuers', h(async (_req, res) => void res.json(await registry.listIssuers(ctx))));
+  r.post('/issuers/keys/rotate', authed, allow({ roles: ['admin'] }), idem, h(async (_req, res) => {
+    const w = await registry.rotateKey(ctx, await me(res));
+    res.status(201).json({ key: w.value.key, retired: w.value.retired, txId: w.txId, blockNumber: w.blockNumber });
+  }));
+
+  const issuer = allow({ orgs: ['civil'], roles: ['issuer'] });
+  const reader = allow({ roles: ['verifier', 'issuer', 'auditor'] });
+  r.post('/certificates', authed, issuer, idem, h(async (req, res) => {
+    res.status(201).json(await certificates.issue(ctx, await me(res), req.body));
+  }));
+  r.post('/certificates/batch', authed, issuer, idem, h(async (req, res) => {
+    res.status(201).json(await certificates.issueBatch(ctx, await me(res), req.body));
+  }));
+  r.post('/certificates/search', authed, reader, h(async (req, res) => {
+    res.json(await certificates.searchByHolder(ctx, await me(res), req.body));
+  }));
+  r.get('/certificates', authed, reader, h(async (req, res) => {
+    res.json(await certificates.listCertificates(ctx, await me(res), req.query as Record<string, unknown>));
+  }));
+  r.get('/certificates/:id', authed, h(async (req, res) => {
+    res.json(await certificates.getCertificate(ctx, await me(res), param(req, 'id')));
+  }));
+  r.get('/certificates/:id/history', authed, h(async (req, res) => {
+    res.json(await certificates.history(ctx, await me(res), param(req, 'id')));
+  }));
+  for (const action of ['suspend', 'reinstate', 'revoke'] as const) {
+    r.post(`/certificates/:id/${action}`, authed, issuer, idem, h(async (req, res) => {
+      res.json(await certificates.changeStatus(ctx, await me(res), param(req, 'id'), action, req.body));
+    }));
+  }
+
+  r.post('/verify', h(async (req, res) => {
+    const body = req.body as { credential?: unknown } | undefined;
+    if (!body || typeof body !== 'object' || typeof body.credential !== 'string') throw invalid('credential must be a string (a compact JWS)');
+    res.json(await verify(ctx, body.credential));
+  }));
+  return r;
+}

@@ -1,0 +1,136 @@
+import { randomUUID } from 'node:crypto';
+import { FN, MAX_BATCH } from '../../../chaincode/src/functions';
+import type { CertificateHistoryEntry, CertificateRecord, CertificateStatus, IssueCertificateInput, Page } from '../../../chaincode/src/models';
+import { ORG_NAMES, orgOfMsp } from '../../../chaincode/src/models';
+import { schemaErrors } from '../../../chaincode/src/schema';
+import type { SigningIdentity } from '../../../network/pki/types';
+import { pseudonym } from '../credentials/holder-ref';
+import { buildCredential, digestOf, signCredential } from '../credentials/vc';
+import { read, write } from './calls';
+import type { DomainContext } from './context';
+import { DomainError, invalid } from './errors';
+import { ID_PATTERN, dateTimeField, decodeCursor, encodeCursor, limitField, objectField, requiredString, stringField } from './input';
+import { findType } from './registry';
+
+/** An issued certificate as the API returns it. */
+export interface IssuedCertificate {
+  id: string;
+  credential: string;
+  record: CertificateRecord;
+}
+
+interface Prepared {
+  input: IssueCertificateInput;
+  credential: string;
+}
+
+const STATUSES: readonly CertificateStatus[] = ['active', 'suspended', 'revoked'];
+
+function statusField(v: unknown): CertificateStatus | undefined {
+  if (v === undefined || v === null || v === '') return undefined;
+  if (typeof v !== 'string' || !STATUSES.includes(v as CertificateStatus)) throw invalid(`status must be one of ${STATUSES.join(', ')}`);
+  return v as CertificateStatus;
+}
+
+/** Validates one issuance request, checks claims against the type's schema, and signs the credential. */
+async function prepare(ctx: DomainContext, mspId: string, body: unknown, where: string): Promise<Prepared> {
+  const b = objectField(body, where);
+  const type = requiredString(b.type, `${where}.type`, { max: 128, pattern: ID_PATTERN });
+  const holder = objectField(b.holder, `${where}.holder`);
+  const idNumber = requiredString(holder.idNumber, `${where}.holder.idNumber`, { max: 64, pattern: /^[0-9A-Za-z\s-]+$/ });
+  const name = requiredString(holder.name, `${where}.holder.name`, { max: 200 });
+  const claims = b.claims === undefined ? {} : objectField(b.claims, `${where}.claims`);
+  const id = stringField(b.id, `${where}.id`, { max: 128, pattern: ID_PATTERN, optional: true }) ?? randomUUID();
+  const validFrom = dateTimeField(b.validFrom, `${where}.validFrom`) ?? new Date().toISOString();
+  const validUntil = dateTimeField(b.validUntil, `${where}.validUntil`);
+  if (validUntil !== undefined && validUntil <= validFrom) throw invalid(`${where}.validUntil must be after validFrom`);
+
+  const certType = await findType(ctx, type);
+  if (!certType) throw invalid(`${where}.type '${type}' is not a registered certificate type`);
+  if (!certType.issuerMsps.includes(mspId)) throw new DomainError('FORBIDDEN', `${mspId} is not authorised to issue ${type}`);
+  const problems = schemaErrors(certType.schema, claims);
+  if (problems.length > 0) throw invalid(`${where}.claims do not match the ${type} schema: ${problems.join('; ')}`);
+
+  const key = ctx.keyStores.get(mspId)?.active();
+  if (!key) throw new DomainError('KEY_NOT_ACTIVE', `this gateway holds no active signing key for ${mspId}`);
+  const holderRef = pseudonym(ctx.pepper, idNumber);
+  const org = orgOfMsp(mspId);
+  const credential = signCredential(
+    buildCredential({
+      id,
+      type,
+      issuerMsp: mspId,
+      issuerName: org ? ORG_NAMES[org] : mspId,
+      holderRef,
+      holder: { idNumber, name },
+      claims,
+      validFrom,
+      validUntil,
+      statusUrl: `${ctx.config.publicBaseUrl}/api/v1/certificates/${encodeURIComponent(id)}`,
+    }),
+    key,
+  );
+  return { input: { id, type, issuerKid: key.kid, holderRef, digest: digestOf(credential), validFrom, validUntil }, credential };
+}
+
+/** Issues one certificate: sign the VC, anchor its digest. */
+export async function issue(ctx: DomainContext, who: SigningIdentity, body: unknown) {
+  const p = await prepare(ctx, who.mspId, body, 'body');
+  const r = await write<CertificateRecord>(ctx, who, FN.issue, [JSON.stringify(p.input)]);
+  return { id: r.value.id, credential: p.credential, record: r.value, txId: r.txId, blockNumber: r.blockNumber };
+}
+
+/** Issues 1..1000 certificates in one transaction: all or nothing. */
+export async function issueBatch(ctx: DomainContext, who: SigningIdentity, body: unknown) {
+  const b = objectField(body, 'body');
+  if (!Array.isArray(b.items) || b.items.length === 0 || b.items.length > MAX_BATCH) {
+    throw invalid(`items must be an array of 1 to ${MAX_BATCH} certificates`);
+  }
+  const prepared: Prepared[] = [];
+  for (let i = 0; i < b.items.length; i++) prepared.push(await prepare(ctx, who.mspId, b.items[i], `items[${i}]`));
+  const r = await write<CertificateRecord[]>(ctx, who, FN.issueBatch, [JSON.stringify(prepared.map((p) => p.input))]);
+  const items: IssuedCertificate[] = r.value.map((record, i) => ({ id: record.id, credential: prepared[i].credential, record }));
+  return { items, txId: r.txId, blockNumber: r.blockNumber };
+}
+
+export async function getCertificate(ctx: DomainContext, who: SigningIdentity, id: string): Promise<CertificateRecord> {
+  return read<CertificateRecord>(ctx, who, FN.getCertificate, [id]);
+}
+
+export async function history(ctx: DomainContext, who: SigningIdentity, id: string): Promise<{ items: CertificateHistoryEntry[] }> {
+  return read(ctx, who, FN.history, [id]);
+}
+
+const MOVES = { suspend: FN.suspend, reinstate: FN.reinstate, revoke: FN.revoke } as const;
+
+/** Suspends, reinstates or revokes; the chaincode enforces the allowed moves. */
+export async function changeStatus(ctx: DomainContext, who: SigningIdentity, id: string, action: keyof typeof MOVES, body: unknown) {
+  const b = objectField(body, 'body');
+  const reason = requiredString(b.reason, 'reason', { max: 500 });
+  const r = await write<CertificateRecord>(ctx, who, MOVES[action], [id, reason]);
+  return { record: r.value, txId: r.txId, blockNumber: r.blockNumber };
+}
+
+async function list(ctx: DomainContext, who: SigningIdentity, filter: Record<string, unknown>, limit: unknown, cursor: unknown) {
+  const page = await read<Page<CertificateRecord>>(ctx, who, FN.listCertificates, [
+    JSON.stringify(filter),
+    String(limitField(limit)),
+    decodeCursor(cursor),
+  ]);
+  return { items: page.items, nextCursor: encodeCursor(page.nextCursor) };
+}
+
+/** All certificates of a person, found through the holder pseudonym (the ID number never reaches the ledger). */
+export async function searchByHolder(ctx: DomainContext, who: SigningIdentity, body: unknown) {
+  const b = objectField(body, 'body');
+  const holder = objectField(b.holder, 'holder');
+  const idNumber = requiredString(holder.idNumber, 'holder.idNumber', { max: 64, pattern: /^[0-9A-Za-z\s-]+$/ });
+  const type = stringField(b.type, 'type', { max: 128, pattern: ID_PATTERN, optional: true });
+  return list(ctx, who, { holderRef: pseudonym(ctx.pepper, idNumber), type, status: statusField(b.status) }, b.limit, b.cursor);
+}
+
+/** Certificates by type and/or status. */
+export async function listCertificates(ctx: DomainContext, who: SigningIdentity, query: Record<string, unknown>) {
+  const type = stringField(query.type === '' ? undefined : query.type, 'type', { max: 128, pattern: ID_PATTERN, optional: true });
+  return list(ctx, who, { type, status: statusField(query.status) }, query.limit, query.cursor);
+}

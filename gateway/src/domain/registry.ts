@@ -1,0 +1,91 @@
+import { FN } from '../../../chaincode/src/functions';
+import { ORG_NAMES, orgOfMsp, type CertificateType, type Issuer, type IssuerKey } from '../../../chaincode/src/models';
+import type { SigningIdentity } from '../../../network/pki/types';
+import { read, write, type Written } from './calls';
+import type { DomainContext } from './context';
+import { DomainError } from './errors';
+import { ID_PATTERN, objectField, requiredString } from './input';
+
+/** Certificate types never change once registered, so a found type is cached. */
+const typeCache = new WeakMap<DomainContext, Map<string, CertificateType>>();
+
+export async function listTypes(ctx: DomainContext): Promise<{ items: CertificateType[] }> {
+  return read(ctx, ctx.serviceIdentity, FN.listTypes, []);
+}
+
+/** A certificate type, or undefined when none is registered under that name. */
+export async function findType(ctx: DomainContext, type: string): Promise<CertificateType | undefined> {
+  let cache = typeCache.get(ctx);
+  if (!cache) typeCache.set(ctx, (cache = new Map()));
+  const hit = cache.get(type);
+  if (hit) return hit;
+  try {
+    const t = await read<CertificateType>(ctx, ctx.serviceIdentity, FN.getType, [type]);
+    cache.set(type, t);
+    return t;
+  } catch (err) {
+    if ((err as { code?: string }).code === 'TYPE_NOT_FOUND') return undefined;
+    throw err;
+  }
+}
+
+/** Registers a certificate type; the chaincode checks who may. */
+export async function registerType(ctx: DomainContext, who: SigningIdentity, body: unknown): Promise<Written<CertificateType>> {
+  const b = objectField(body, 'body');
+  const input = {
+    type: requiredString(b.type, 'type', { max: 128, pattern: ID_PATTERN }),
+    title: requiredString(b.title, 'title', { max: 200 }),
+    issuerMsps: b.issuerMsps,
+    schema: objectField(b.schema, 'schema'),
+  };
+  if (!Array.isArray(input.issuerMsps) || input.issuerMsps.length === 0 || !input.issuerMsps.every((m) => typeof m === 'string')) {
+    throw new DomainError('VALIDATION_FAILED', 'issuerMsps must be a non-empty array of MSP IDs');
+  }
+  return write<CertificateType>(ctx, who, FN.registerType, [JSON.stringify(input)]);
+}
+
+export async function listIssuers(ctx: DomainContext): Promise<{ items: Issuer[] }> {
+  return read(ctx, ctx.serviceIdentity, FN.listIssuers, []);
+}
+
+function orgName(mspId: string): string {
+  const org = orgOfMsp(mspId);
+  return org ? ORG_NAMES[org] : mspId;
+}
+
+/**
+ * Rotates the org's signing key: a new key is generated and stored first, then
+ * registered on chain (retiring the old one) in one transaction, then used.
+ * Credentials signed with the retired key keep verifying.
+ */
+export async function rotateKey(
+  ctx: DomainContext,
+  who: SigningIdentity,
+): Promise<Written<{ key: IssuerKey; retired: string[] }>> {
+  const store = ctx.keyStores.get(who.mspId);
+  if (!store) throw new DomainError('FORBIDDEN', `this gateway holds no signing keys for ${who.mspId}`);
+  const held = await store.generate();
+  const result = await write<{ key: IssuerKey; retired: string[] }>(ctx, who, FN.rotateKey, [
+    held.kid,
+    JSON.stringify(held.publicJwk),
+    orgName(who.mspId),
+  ]);
+  await store.activate(held.kid);
+  return result;
+}
+
+/**
+ * Makes the gateway's active key agree with the chain: if the chain's active
+ * key for the org is one we hold, use it; if there is none we hold, rotate.
+ */
+export async function ensureSigningKey(ctx: DomainContext, admin: SigningIdentity): Promise<void> {
+  const store = ctx.keyStores.get(admin.mspId);
+  if (!store) return;
+  const { items } = await listIssuers(ctx);
+  const onChain = items.find((i) => i.mspId === admin.mspId)?.keys.find((k) => k.status === 'active' && store.has(k.kid));
+  if (onChain) {
+    await store.activate(onChain.kid);
+    return;
+  }
+  await rotateKey(ctx, admin);
+}

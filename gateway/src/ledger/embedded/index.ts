@@ -1,0 +1,108 @@
+import { contracts } from '../../../../chaincode/src';
+import { parseCodedMessage, isErrorCode } from '../../../../chaincode/src/errors';
+import { MSP, ORG_NAMES } from '../../../../chaincode/src/models';
+import { openDevnet, EndorseError, CommitError, type Devnet } from '../../../../network/devnet';
+import type { CertifiedKey, SigningIdentity } from '../../../../network/pki/types';
+import { LedgerError, type ChainCheck, type Committed, type Ledger, type LedgerTransaction } from '../ledger';
+
+export interface EmbeddedOptions {
+  /** The devnet's LedgerDB and crypto live here. */
+  dataDir: string;
+  block?: { maxTx?: number; timeoutMs?: number };
+}
+
+/** Channel and chaincode names, the same on the embedded ledger and on Fabric. */
+export const CHANNEL = 'civic';
+export const CHAINCODE = 'civic';
+
+/** The consortium's orgs as the embedded network bootstraps them. */
+export const CONSORTIUM = [
+  { mspId: MSP.civil, name: ORG_NAMES.civil },
+  { mspId: MSP.charity, name: ORG_NAMES.charity },
+  { mspId: MSP.audit, name: ORG_NAMES.audit },
+];
+
+function toLedgerError(err: unknown): unknown {
+  if (err instanceof EndorseError) {
+    const parsed = parseCodedMessage(err.message);
+    if (parsed) return new LedgerError(parsed.code, parsed.detail, { txId: err.txId, cause: err });
+    return new LedgerError('INTERNAL', err.message, { txId: err.txId, cause: err });
+  }
+  if (err instanceof CommitError) {
+    const code = isErrorCode(err.validationCode) ? err.validationCode : 'INTERNAL';
+    return new LedgerError(code, `transaction ${err.txId} was invalidated in block ${err.blockNumber} (${err.validationCode})`, { txId: err.txId, cause: err });
+  }
+  return err;
+}
+
+class EmbeddedLedger implements Ledger {
+  readonly backend = 'embedded' as const;
+  readonly supports = { blockProofs: true, events: true };
+  readonly certificateAuthorities: ReadonlyMap<string, CertifiedKey>;
+  readonly #devnet: Devnet;
+
+  constructor(devnet: Devnet) {
+    this.#devnet = devnet;
+    this.certificateAuthorities = new Map([...devnet.orgs.values()].map((o) => [o.mspId, o.ca]));
+  }
+
+  async submit(identity: SigningIdentity, fn: string, args: string[]): Promise<Committed> {
+    try {
+      const r = await this.#devnet.submit(identity, fn, args);
+      return { txId: r.txId, blockNumber: r.blockNumber, payload: Buffer.from(r.payload).toString('utf8') };
+    } catch (err) {
+      throw toLedgerError(err);
+    }
+  }
+
+  async evaluate(identity: SigningIdentity, fn: string, args: string[]): Promise<string> {
+    try {
+      return Buffer.from(await this.#devnet.evaluate(identity, fn, args)).toString('utf8');
+    } catch (err) {
+      throw toLedgerError(err);
+    }
+  }
+
+  height(): Promise<number> {
+    return this.#devnet.height();
+  }
+
+  async transaction(txId: string): Promise<LedgerTransaction | undefined> {
+    const t = await this.#devnet.getTransaction(txId);
+    if (!t) return undefined;
+    const sep = t.function.indexOf(':');
+    return {
+      txId: t.txId,
+      blockNumber: t.blockNumber,
+      timestamp: t.timestamp,
+      creator: t.creator,
+      contract: sep >= 0 ? t.function.slice(0, sep) : '',
+      function: sep >= 0 ? t.function.slice(sep + 1) : t.function,
+      validationCode: t.validationCode,
+      endorsers: t.endorsers,
+      writes: t.writes,
+    };
+  }
+
+  async verifyChain(): Promise<ChainCheck> {
+    const v = await this.#devnet.verifyChain();
+    return { ok: v.ok, height: v.height, checkedBlocks: v.checkedBlocks, firstBadBlock: v.firstBadBlock };
+  }
+
+  close(): Promise<void> {
+    return this.#devnet.close();
+  }
+}
+
+/** Opens the embedded ledger: the devnet engine running this repo's chaincode in-process. */
+export async function embedded(options: EmbeddedOptions): Promise<Ledger> {
+  const devnet = await openDevnet({
+    dataDir: options.dataDir,
+    contracts,
+    orgs: CONSORTIUM,
+    channel: CHANNEL,
+    chaincodeName: CHAINCODE,
+    block: options.block,
+  });
+  return new EmbeddedLedger(devnet);
+}

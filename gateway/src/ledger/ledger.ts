@@ -1,0 +1,73 @@
+import type { ErrorCode } from '../../../chaincode/src/errors';
+import type { SigningIdentity, CertifiedKey } from '../../../network/pki/types';
+
+/** A submitted transaction, answered after commit. */
+export interface Committed {
+  txId: string;
+  blockNumber: number;
+  /** The chaincode's return value (canonical JSON text). */
+  payload: string;
+}
+
+/** A transaction as the audit sees it. */
+export interface LedgerTransaction {
+  txId: string;
+  blockNumber: number;
+  timestamp: string;
+  creator: { mspId: string; id: string };
+  contract: string;
+  function: string;
+  validationCode: string;
+  endorsers: string[];
+  writes: string[];
+}
+
+/** Result of recomputing the block hash chain. */
+export interface ChainCheck {
+  ok: boolean;
+  height: number;
+  checkedBlocks: number;
+  firstBadBlock?: number;
+}
+
+/** What a backend can do beyond the common interface. */
+export interface LedgerCapabilities {
+  /** Blocks can be read and their hash chain recomputed. */
+  blockProofs: boolean;
+  /** Chaincode events are delivered. */
+  events: boolean;
+}
+
+/**
+ * The one seam between the domain and a ledger. Domain code knows only this;
+ * backends (embedded devnet, Fabric) implement it.
+ */
+export interface Ledger {
+  readonly backend: 'embedded' | 'fabric';
+  readonly supports: LedgerCapabilities;
+  /** Org CAs that enrol gateway users, by MSP ID. */
+  readonly certificateAuthorities: ReadonlyMap<string, CertifiedKey>;
+  /** Endorse, order and commit; rejects with LedgerError. */
+  submit(identity: SigningIdentity, fn: string, args: string[]): Promise<Committed>;
+  /** Query without ordering; rejects with LedgerError. */
+  evaluate(identity: SigningIdentity, fn: string, args: string[]): Promise<string>;
+  height(): Promise<number>;
+  transaction(txId: string): Promise<LedgerTransaction | undefined>;
+  verifyChain(): Promise<ChainCheck>;
+  close(): Promise<void>;
+}
+
+/** A ledger failure with a stable code (from the chaincode or the backend). */
+export class LedgerError extends Error {
+  readonly code: ErrorCode;
+  readonly detail: string;
+  readonly txId?: string;
+
+  constructor(code: ErrorCode, detail: string, options: { txId?: string; cause?: unknown } = {}) {
+    super(`${code}: ${detail}`, { cause: options.cause });
+    this.name = LedgerError.name;
+    this.code = code;
+    this.detail = detail;
+    this.txId = options.txId;
+  }
+}

@@ -1,0 +1,26 @@
+import type { SigningIdentity } from '../../../network/pki/types';
+import { LedgerError, type Committed, type Ledger } from './ledger';
+
+const RETRYABLE = new Set(['MVCC_READ_CONFLICT', 'PHANTOM_READ_CONFLICT']);
+
+/**
+ * Submits, re-simulating after an MVCC or phantom conflict up to `retries`
+ * times with a short jittered back-off; the last conflict is rethrown.
+ */
+export async function submitWithRetry(
+  ledger: Ledger,
+  identity: SigningIdentity,
+  fn: string,
+  args: string[],
+  retries: number,
+): Promise<Committed> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await ledger.submit(identity, fn, args);
+    } catch (err) {
+      if (!(err instanceof LedgerError) || !RETRYABLE.has(err.code) || attempt >= retries) throw err;
+      const delay = Math.min(50, 2 ** attempt) * (0.5 + Math.random());
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
+}

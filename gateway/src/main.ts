@@ -1,0 +1,45 @@
+import type { Server } from 'node:http';
+import { ConfigError, loadConfig } from './config';
+import { openService } from './service';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const started = Date.now();
+  console.log(`civic-ledger: ledger=${config.ledger} data=${config.dataDir} port=${config.port}`);
+  const service = await openService(config, (msg) => console.log(`civic-ledger: ${msg}`));
+  const server: Server = service.app.listen(config.port, config.host);
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : config.port;
+  console.log(`civic-ledger: listening on http://${config.host}:${port} (ready in ${Date.now() - started} ms)`);
+
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`civic-ledger: ${signal}, closing`);
+    server.close();
+    server.closeIdleConnections();
+    service.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        console.error('civic-ledger: error while closing', err);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError) {
+    console.error(`civic-ledger: configuration error: ${err.message}`);
+  } else {
+    console.error('civic-ledger: failed to start:', err);
+  }
+  process.exit(1);
+});

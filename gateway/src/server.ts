@@ -1,0 +1,39 @@
+import express, { type Express } from 'express';
+import type { Authenticator } from './auth/authenticator';
+import type { DomainContext } from './domain/context';
+import { apiRouter } from './api/routes';
+import { errorHandler, sendProblem } from './api/problem';
+import type { IdempotencyStore } from './api/idempotency';
+import { openApiDocument } from './api/openapi';
+
+/** What the HTTP app is built from. */
+export interface ServerDeps {
+  ctx: DomainContext;
+  authenticate: Authenticator;
+  idempotency: IdempotencyStore;
+  log?: (msg: string, err?: unknown) => void;
+}
+
+/** Builds the Express app; it is not listening yet (tests start it on port 0). */
+export function createServer(deps: ServerDeps): Express {
+  const { ctx } = deps;
+  const log = deps.log ?? ((msg: string, err?: unknown) => console.error(msg, err));
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('query parser', 'simple');
+  app.use(express.json({ limit: ctx.config.bodyLimitBytes, type: ['application/json', 'application/*+json'] }));
+
+  app.get('/healthz', async (_req, res, next) => {
+    try {
+      res.json({ status: 'ok', ledger: { backend: ctx.ledger.backend, height: await ctx.ledger.height() } });
+    } catch (err) {
+      next(err);
+    }
+  });
+  app.get('/api/v1/openapi.json', (_req, res) => void res.json(openApiDocument(ctx.config.publicBaseUrl)));
+  app.use('/api/v1', apiRouter(ctx, deps.authenticate, deps.idempotency));
+  app.use((req, res) => sendProblem(res, 'NOT_FOUND', `no route for ${req.method} ${req.path}`));
+  app.use(errorHandler(log));
+  return app;
+}

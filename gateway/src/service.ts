@@ -1,0 +1,85 @@
+import path from 'node:path';
+import { promises as fs } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import type { Express } from 'express';
+import { MSP } from '../../chaincode/src/models';
+import type { Config } from './config';
+import { createAuthenticator } from './auth/authenticator';
+import { loadDevKey } from './auth/dev-key';
+import { IssuerKeyStore } from './credentials/issuer-keys';
+import type { DomainContext } from './domain/context';
+import { bootstrapLedger } from './domain/bootstrap';
+import { IdempotencyStore } from './api/idempotency';
+import { readOrCreateJson } from './fs-store';
+import { ledgers, type Ledger } from './ledger';
+import { Wallet } from './wallet/wallet';
+import { createServer } from './server';
+
+/** A composed service: the app plus what must be closed. */
+export interface Service {
+  app: Express;
+  ctx: DomainContext;
+  close(): Promise<void>;
+}
+
+/** Identities the gateway itself uses. */
+export const SERVICE_USERS = {
+  reader: 'gateway-service',
+  admin: 'bootstrap-admin',
+} as const;
+
+async function loadPepper(config: Config): Promise<string> {
+  if (config.pepper) return config.pepper;
+  const stored = await readOrCreateJson<{ pepper: string }>(path.join(config.dataDir, 'secrets', 'pepper.json'), () => ({
+    pepper: randomBytes(32).toString('base64url'),
+  }));
+  return stored.pepper;
+}
+
+async function openLedger(config: Config): Promise<Ledger> {
+  if (config.ledger === 'embedded') {
+    return ledgers.embedded({ dataDir: config.dataDir, block: config.block });
+  }
+  throw new Error('CIVIC_LEDGER=fabric is not available in this build');
+}
+
+/**
+ * Opens everything the gateway needs on `config.dataDir`, bootstrapping a
+ * fresh directory, and returns the (not yet listening) app.
+ */
+export async function openService(config: Config, log: (msg: string) => void = () => {}): Promise<Service> {
+  await fs.mkdir(config.dataDir, { recursive: true });
+  const ledger = await openLedger(config);
+  const closers: Array<() => Promise<void>> = [() => ledger.close()];
+  try {
+    const gatewayMsp = MSP[config.gatewayOrg];
+    const wallet = new Wallet(path.join(config.dataDir, 'wallet'), ledger.certificateAuthorities);
+    const keyStores = new Map<string, IssuerKeyStore>();
+    for (const msp of ledger.certificateAuthorities.keys()) keyStores.set(msp, await IssuerKeyStore.open(config.dataDir, msp));
+    const ctx: DomainContext = {
+      config,
+      ledger,
+      wallet,
+      keyStores,
+      pepper: await loadPepper(config),
+      serviceIdentity: await wallet.identity(gatewayMsp, SERVICE_USERS.reader, { role: '' }),
+    };
+    const admin = await wallet.identity(gatewayMsp, SERVICE_USERS.admin, { role: 'admin,issuer,registrar' });
+    await bootstrapLedger(ctx, admin, log);
+
+    const devKey = config.auth.jwksUrl ? undefined : await loadDevKey(config.dataDir);
+    const idempotency = await IdempotencyStore.open(path.join(config.dataDir, 'gateway', 'idempotency'));
+    closers.unshift(() => idempotency.close());
+    const app = createServer({ ctx, authenticate: createAuthenticator(config.auth, devKey), idempotency });
+    return {
+      app,
+      ctx,
+      close: async () => {
+        for (const c of closers) await c();
+      },
+    };
+  } catch (err) {
+    for (const c of closers) await c().catch(() => {});
+    throw err;
+  }
+}

@@ -1,0 +1,4 @@
+import { startEmbedded } from '../support/embedded-harness';
+import { suite } from '.';
+
+suite({ name: 'embedded', factory: () => startEmbedded() });

@@ -1,0 +1,45 @@
+import os from 'node:os';
+import path from 'node:path';
+import { promises as fs } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { generateKeyPair, exportJWK } from 'jose';
+import { loadConfig, type Config } from '../../gateway/src/config';
+import { loadDevKey, signDevToken, type DevKey } from '../../gateway/src/auth/dev-key';
+import { openService, type Service } from '../../gateway/src/service';
+import type { Harness } from '../conformance/harness';
+
+/** A fresh temp data directory. */
+export async function tempDir(prefix = 'civic-test-'): Promise<string> {
+  return fs.mkdtemp(path.join(os.tmpdir(), prefix));
+}
+
+/** A gateway on the embedded ledger, on a temp data dir, listening on port 0. */
+export async function startEmbedded(env: Record<string, string> = {}): Promise<Harness & { service: Service; config: Config; dataDir: string }> {
+  const dataDir = await tempDir();
+  const config = loadConfig({ CIVIC_DATA_DIR: dataDir, PORT: '0', BODY_LIMIT_BYTES: String(1024 * 1024), ...env });
+  const service = await openService(config);
+  const server: Server = service.app.listen(0, '127.0.0.1');
+  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+  const { port } = server.address() as AddressInfo;
+  const devKey: DevKey = await loadDevKey(dataDir);
+  const foreign = await generateKeyPair('ES256', { extractable: true });
+  const foreignKey: DevKey = { kid: devKey.kid, privateKey: foreign.privateKey, publicJwk: await exportJWK(foreign.publicKey) };
+  const opts = { issuer: config.auth.issuer, audience: config.auth.audience };
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    backend: 'embedded',
+    bodyLimitBytes: config.bodyLimitBytes,
+    service,
+    config,
+    dataDir,
+    token: (claims, o = {}) => signDevToken(devKey, claims, { ...opts, ttlSeconds: o.ttlSeconds ?? 3600 }),
+    foreignToken: (claims) => signDevToken(foreignKey, claims, { ...opts, ttlSeconds: 3600 }),
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await service.close();
+      await fs.rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
