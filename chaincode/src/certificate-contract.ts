@@ -11,12 +11,11 @@ import type {
   CertificateHistoryEntry,
   CertificateRecord,
   CertificateStatus,
-  CertificateType,
   IssueCertificateInput,
   Page,
   VerificationContext,
 } from './models';
-import { INDEX_VALUE, key, mustRead, pageIndex, readJson, writeJson } from './state';
+import { INDEX_VALUE, exists, key, mustRead, pageIndex, readJson, writeJson } from './state';
 import { parseArg, parseLimit, requireDateTime, requireHex64, requireId, requireObject, requireString } from './validate';
 
 const CERT = 'cert';
@@ -75,7 +74,7 @@ export class CertificateContract extends Contract {
   @Returns('string')
   async Issue(ctx: Context, inputJson: string): Promise<string> {
     const input = parseInput(parseArg<unknown>('certificate', inputJson), 'certificate');
-    const record = await this.issueOne(ctx, input, new Map());
+    const [record] = await this.issueAll(ctx, [input]);
     ctx.stub.setEvent(EVENTS.certificateIssued, encode({ id: record.id, type: record.type, issuerMsp: record.issuerMsp }));
     return canonicalJson(record);
   }
@@ -94,9 +93,7 @@ export class CertificateContract extends Contract {
       if (seen.has(input.id)) throw new ChaincodeError('DUPLICATE_ID', `certificate ${input.id} appears twice in the batch`);
       seen.add(input.id);
     }
-    const types = new Map<string, CertificateType>();
-    const records: CertificateRecord[] = [];
-    for (const input of inputs) records.push(await this.issueOne(ctx, input, types));
+    const records = await this.issueAll(ctx, inputs);
     ctx.stub.setEvent(EVENTS.certificatesIssued, encode({ ids: records.map((r) => r.id), issuerMsp: callerMsp(ctx) }));
     return canonicalJson(records);
   }
@@ -198,46 +195,56 @@ export class CertificateContract extends Contract {
     return mustRead<CertificateRecord>(ctx, key(ctx, CERT, [id]), 'CERT_NOT_FOUND', `certificate ${id}`);
   }
 
-  private async issueOne(ctx: Context, input: IssueCertificateInput, types: Map<string, CertificateType>): Promise<CertificateRecord> {
-    const msp = callerMsp(ctx);
-    let type = types.get(input.type);
-    if (!type) {
-      type = await getType(ctx, input.type);
-      types.set(input.type, type);
-    }
+  /**
+   * Anchors certificates after checking everything first: the caller's role,
+   * each type's authorisation, each signing key, and that no id exists yet.
+   * Types and keys are read once per distinct value; existence checks run
+   * concurrently, since a batch reads a thousand keys.
+   */
+  private async issueAll(ctx: Context, inputs: IssueCertificateInput[]): Promise<CertificateRecord[]> {
     requireCaller(ctx, { roles: ['issuer'] });
-    if (!type.issuerMsps.includes(msp)) {
-      throw new ChaincodeError('FORBIDDEN', `organisation ${msp} is not authorised to issue ${input.type}`);
+    const msp = callerMsp(ctx);
+    for (const type of new Set(inputs.map((i) => i.type))) {
+      const t = await getType(ctx, type);
+      if (!t.issuerMsps.includes(msp)) throw new ChaincodeError('FORBIDDEN', `organisation ${msp} is not authorised to issue ${type}`);
     }
-    const signingKey = await findKey(ctx, input.issuerKid);
-    if (!signingKey || signingKey.mspId !== msp) {
-      throw new ChaincodeError('KEY_NOT_FOUND', `key ${input.issuerKid} is not registered for ${msp}`);
+    for (const kid of new Set(inputs.map((i) => i.issuerKid))) {
+      const signingKey = await findKey(ctx, kid);
+      if (!signingKey || signingKey.mspId !== msp) throw new ChaincodeError('KEY_NOT_FOUND', `key ${kid} is not registered for ${msp}`);
+      if (signingKey.status !== 'active') throw new ChaincodeError('KEY_NOT_ACTIVE', `key ${kid} is ${signingKey.status}`);
     }
-    if (signingKey.status !== 'active') throw new ChaincodeError('KEY_NOT_ACTIVE', `key ${input.issuerKid} is ${signingKey.status}`);
-    const k = key(ctx, CERT, [input.id]);
-    if (await readJson(ctx, k)) throw new ChaincodeError('DUPLICATE_ID', `certificate ${input.id} already exists`);
+    const existing = await Promise.all(inputs.map((i) => exists(ctx, key(ctx, CERT, [i.id]))));
+    const taken = existing.indexOf(true);
+    if (taken >= 0) throw new ChaincodeError('DUPLICATE_ID', `certificate ${inputs[taken].id} already exists`);
+
     const now = txTime(ctx);
-    const record: CertificateRecord = {
-      id: input.id,
-      type: input.type,
-      issuerMsp: msp,
-      issuerKid: input.issuerKid,
-      holderRef: input.holderRef,
-      digest: input.digest,
-      digestAlg: 'sha-256',
-      status: 'active',
-      issuedAt: now,
-      validFrom: input.validFrom,
-      validUntil: input.validUntil,
-      updatedAt: now,
-      updatedBy: actorOf(ctx),
-      issueTxId: ctx.stub.getTxID(),
-    };
-    await writeJson(ctx, k, record);
-    await ctx.stub.putState(key(ctx, BY_HOLDER, [record.holderRef, record.id]), INDEX_VALUE);
-    await ctx.stub.putState(key(ctx, BY_TYPE, [record.type, record.id]), INDEX_VALUE);
-    await ctx.stub.putState(key(ctx, BY_STATUS, [record.status, record.type, record.id]), INDEX_VALUE);
-    return record;
+    const actor = actorOf(ctx);
+    const txId = ctx.stub.getTxID();
+    const records: CertificateRecord[] = [];
+    for (const input of inputs) {
+      const record: CertificateRecord = {
+        id: input.id,
+        type: input.type,
+        issuerMsp: msp,
+        issuerKid: input.issuerKid,
+        holderRef: input.holderRef,
+        digest: input.digest,
+        digestAlg: 'sha-256',
+        status: 'active',
+        issuedAt: now,
+        validFrom: input.validFrom,
+        validUntil: input.validUntil,
+        updatedAt: now,
+        updatedBy: actor,
+        issueTxId: txId,
+      };
+      await writeJson(ctx, key(ctx, CERT, [record.id]), record);
+      await ctx.stub.putState(key(ctx, BY_HOLDER, [record.holderRef, record.id]), INDEX_VALUE);
+      await ctx.stub.putState(key(ctx, BY_TYPE, [record.type, record.id]), INDEX_VALUE);
+      await ctx.stub.putState(key(ctx, BY_STATUS, [record.status, record.type, record.id]), INDEX_VALUE);
+      records.push(record);
+    }
+    return records;
   }
 
   private async move(ctx: Context, id: string, action: keyof typeof TRANSITIONS, reason: string): Promise<string> {

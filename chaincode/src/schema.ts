@@ -12,8 +12,11 @@ addFormats(ajv);
  * (claims validation before signing).
  */
 const cache = new Map<string, ValidateFunction>();
+const bySchemaObject = new WeakMap<object, ValidateFunction>();
 
 export function compileSchema(schema: Record<string, unknown>): ValidateFunction {
+  const known = bySchemaObject.get(schema);
+  if (known) return known;
   const cacheKey = JSON.stringify(schema);
   let fn = cache.get(cacheKey);
   if (!fn) {
@@ -24,6 +27,7 @@ export function compileSchema(schema: Record<string, unknown>): ValidateFunction
     }
     cache.set(cacheKey, fn);
   }
+  bySchemaObject.set(schema, fn);
   return fn;
 }
 

@@ -11,7 +11,7 @@ import { Endorsers } from './endorser';
 import { CommitError } from './errors';
 import { LedgerStore } from './ledger-store';
 import { MspRegistry } from './msp';
-import { createSignedProposal, type OrderedTx, type TransactionEnvelope } from './transaction';
+import { buildProposal, createSignedProposal, type OrderedTx, type TransactionEnvelope } from './transaction';
 import type {
   ChainVerification,
   ChaincodeEvent,
@@ -154,14 +154,18 @@ class DevnetImpl implements Devnet {
     if (this.#cutWhenIdle && this.#ordering === 0 && !this.#committer && this.#cutter.pending > 0) this.#cutter.cut();
   }
 
+  /**
+   * Simulates without ordering. The creator must be a member of its org, but
+   * the proposal is not signed: the client and this in-process peer share one
+   * trust boundary, and nothing evaluated reaches a block.
+   */
   async evaluate(identity: SigningIdentity, fn: string, args: string[], options?: InvokeOptions): Promise<Uint8Array> {
     this.#checkOpen();
-    const signing = createSignedProposal(identity, { channel: this.channel, chaincode: this.chaincodeName }, fn, args, options?.transient);
+    const proposal = buildProposal(identity, { channel: this.channel, chaincode: this.chaincodeName }, fn, args, options?.transient);
     return this.#track(
       (async () => {
-        const sp = await signing;
-        await this.#endorsers.checkProposal(sp);
-        return (await this.#endorsers.simulate(sp)).payload;
+        this.#endorsers.checkCreator(proposal);
+        return (await this.#endorsers.simulate(proposal)).payload;
       })(),
     );
   }

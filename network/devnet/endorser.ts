@@ -5,9 +5,10 @@ import type { ContractRouter } from './chaincode';
 import { EndorseError } from './errors';
 import type { LedgerStore } from './ledger-store';
 import type { MspRegistry } from './msp';
+import type { CertificateInfo } from '../pki/identity';
 import { rwSetToJson } from './rwset';
 import { DevnetStub, type Simulation } from './stub';
-import { assembleTransaction, computeTxId, type Endorsement, type OrderedTx, type ProposalResponsePayload, type SignedProposal } from './transaction';
+import { assembleTransaction, computeTxId, type Endorsement, type OrderedTx, type ProposalResponsePayload, type SignedProposal, type UnsignedProposal } from './transaction';
 import type { OrgMaterial } from './types';
 
 /** A successful simulation: the chaincode's answer and what it read and wrote. */
@@ -55,17 +56,30 @@ export class Endorsers {
     const deny = (reason: string): never => {
       throw new EndorseError(`FORBIDDEN: access denied: ${reason}`, proposal.txId);
     };
+    const creator = this.checkCreator(sp);
+    // The peer hashes the bytes it received rather than trusting the client's digest.
+    if (!(await verifySignatureAsync(creator.info.publicKey, sha256(sp.bytes), sp.signature))) deny('the proposal signature does not verify');
+  }
+
+  /**
+   * The creator must be a member of its org (certificate chains to the org CA)
+   * and the transaction id must derive from the nonce and creator.
+   */
+  checkCreator(sp: UnsignedProposal): { info: CertificateInfo } {
+    const { proposal } = sp;
+    const deny = (reason: string): never => {
+      throw new EndorseError(`FORBIDDEN: access denied: ${reason}`, proposal.txId);
+    };
     const creator = this.#o.msp.check(proposal.creator.mspId, proposal.creator.certificatePem);
     if (!creator.ok) return deny(creator.reason);
     if (computeTxId(Buffer.from(proposal.nonce, 'base64'), proposal.creator.mspId, proposal.creator.certificatePem) !== proposal.txId) {
       deny('the transaction id is not derived from the nonce and creator');
     }
-    // The peer hashes the bytes it received rather than trusting the client's digest.
-    if (!(await verifySignatureAsync(creator.info.publicKey, sha256(sp.bytes), sp.signature))) deny('the proposal signature does not verify');
+    return creator;
   }
 
   /** Runs the chaincode on a fresh stub; rejects with EndorseError when it fails. */
-  async simulate(sp: SignedProposal): Promise<SimulationResult> {
+  async simulate(sp: UnsignedProposal): Promise<SimulationResult> {
     const { proposal } = sp;
     const stub = new DevnetStub({
       store: this.#o.store,

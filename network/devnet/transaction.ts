@@ -96,14 +96,17 @@ function checkIdentity(identity: SigningIdentity): void {
   }
 }
 
-/** Client side: builds a proposal and signs it with the identity's key. Argument errors throw synchronously. */
-export function createSignedProposal(
+/** A proposal before it is signed. */
+export type UnsignedProposal = Omit<SignedProposal, 'signature'>;
+
+/** Client side: builds a proposal. Argument errors throw synchronously. */
+export function buildProposal(
   identity: SigningIdentity,
   target: { channel: string; chaincode: string },
   fn: string,
   args: string[],
   transient: Record<string, Uint8Array> | undefined,
-): Promise<SignedProposal> {
+): UnsignedProposal {
   checkIdentity(identity);
   if (typeof fn !== 'string' || fn.length === 0) throw new TypeError('fn must be a non-empty string');
   if (!Array.isArray(args) || args.some((a) => typeof a !== 'string')) throw new TypeError('args must be an array of strings');
@@ -127,8 +130,19 @@ export function createSignedProposal(
     args: [...args],
   };
   const bytes = JSON.stringify(proposal);
-  const digest = sha256(bytes);
-  return signDigestAsync(identity.privateKeyPem, digest).then((signature) => ({ proposal, bytes, digest, signature, transient: transientMap }));
+  return { proposal, bytes, digest: sha256(bytes), transient: transientMap };
+}
+
+/** Client side: builds a proposal and signs it with the identity's key. Argument errors throw synchronously. */
+export function createSignedProposal(
+  identity: SigningIdentity,
+  target: { channel: string; chaincode: string },
+  fn: string,
+  args: string[],
+  transient: Record<string, Uint8Array> | undefined,
+): Promise<SignedProposal> {
+  const up = buildProposal(identity, target, fn, args, transient);
+  return signDigestAsync(identity.privateKeyPem, up.digest).then((signature) => ({ ...up, signature }));
 }
 
 /** Assembles the envelope that the orderer puts into a block. */

@@ -52,13 +52,25 @@ export function buildCredential(input: {
 
 const b64url = (data: string | Buffer): string => Buffer.from(data).toString('base64url');
 
+function signingInput(vc: CertificateCredential, key: HeldKey): string {
+  return `${b64url(JSON.stringify({ alg: 'ES256', typ: 'vc+jwt', kid: key.kid }))}.${b64url(JSON.stringify(vc))}`;
+}
+
 /** Secures a VC as a compact JWS with header `{alg: ES256, typ: vc+jwt, kid}` (VC-JOSE). */
 export function signCredential(vc: CertificateCredential, key: HeldKey): string {
-  const header = b64url(JSON.stringify({ alg: 'ES256', typ: 'vc+jwt', kid: key.kid }));
-  const payload = b64url(JSON.stringify(vc));
-  const input = `${header}.${payload}`;
+  const input = signingInput(vc, key);
   const signature = sign('sha256', Buffer.from(input), { key: key.privateKey, dsaEncoding: 'ieee-p1363' });
   return `${input}.${signature.toString('base64url')}`;
+}
+
+/** {@link signCredential} on libuv's thread pool, so a batch signs on every core. */
+export function signCredentialAsync(vc: CertificateCredential, key: HeldKey): Promise<string> {
+  const input = signingInput(vc, key);
+  return new Promise((resolve, reject) => {
+    sign('sha256', Buffer.from(input), { key: key.privateKey, dsaEncoding: 'ieee-p1363' }, (err, signature) =>
+      err ? reject(err) : resolve(`${input}.${signature.toString('base64url')}`),
+    );
+  });
 }
 
 /** SHA-256 of the exact JWS string, hex: the on-chain digest. */

@@ -5,7 +5,8 @@ import { ORG_NAMES, orgOfMsp } from '../../../chaincode/src/models';
 import { schemaErrors } from '../../../chaincode/src/schema';
 import type { SigningIdentity } from '../../../network/pki/types';
 import { pseudonym } from '../credentials/holder-ref';
-import { buildCredential, digestOf, signCredential } from '../credentials/vc';
+import type { HeldKey } from '../credentials/issuer-keys';
+import { buildCredential, digestOf, signCredential, signCredentialAsync, type CertificateCredential } from '../credentials/vc';
 import { read, write } from './calls';
 import type { DomainContext } from './context';
 import { DomainError, invalid } from './errors';
@@ -20,6 +21,12 @@ export interface IssuedCertificate {
 }
 
 interface Prepared {
+  input: Omit<IssueCertificateInput, 'digest'>;
+  vc: CertificateCredential;
+  key: HeldKey;
+}
+
+interface Signed {
   input: IssueCertificateInput;
   credential: string;
 }
@@ -32,7 +39,7 @@ function statusField(v: unknown): CertificateStatus | undefined {
   return v as CertificateStatus;
 }
 
-/** Validates one issuance request, checks claims against the type's schema, and signs the credential. */
+/** Validates one issuance request, checks claims against the type's schema, and builds the credential. */
 async function prepare(ctx: DomainContext, mspId: string, body: unknown, where: string): Promise<Prepared> {
   const b = objectField(body, where);
   const type = requiredString(b.type, `${where}.type`, { max: 128, pattern: ID_PATTERN });
@@ -55,27 +62,29 @@ async function prepare(ctx: DomainContext, mspId: string, body: unknown, where: 
   if (!key) throw new DomainError('KEY_NOT_ACTIVE', `this gateway holds no active signing key for ${mspId}`);
   const holderRef = pseudonym(ctx.pepper, idNumber);
   const org = orgOfMsp(mspId);
-  const credential = signCredential(
-    buildCredential({
-      id,
-      type,
-      issuerMsp: mspId,
-      issuerName: org ? ORG_NAMES[org] : mspId,
-      holderRef,
-      holder: { idNumber, name },
-      claims,
-      validFrom,
-      validUntil,
-      statusUrl: `${ctx.config.publicBaseUrl}/api/v1/certificates/${encodeURIComponent(id)}`,
-    }),
-    key,
-  );
-  return { input: { id, type, issuerKid: key.kid, holderRef, digest: digestOf(credential), validFrom, validUntil }, credential };
+  const vc = buildCredential({
+    id,
+    type,
+    issuerMsp: mspId,
+    issuerName: org ? ORG_NAMES[org] : mspId,
+    holderRef,
+    holder: { idNumber, name },
+    claims,
+    validFrom,
+    validUntil,
+    statusUrl: `${ctx.config.publicBaseUrl}/api/v1/certificates/${encodeURIComponent(id)}`,
+  });
+  return { input: { id, type, issuerKid: key.kid, holderRef, validFrom, validUntil }, vc, key };
+}
+
+function anchored(p: Prepared, credential: string): Signed {
+  return { input: { ...p.input, digest: digestOf(credential) }, credential };
 }
 
 /** Issues one certificate: sign the VC, anchor its digest. */
 export async function issue(ctx: DomainContext, who: SigningIdentity, body: unknown) {
-  const p = await prepare(ctx, who.mspId, body, 'body');
+  const prepared = await prepare(ctx, who.mspId, body, 'body');
+  const p = anchored(prepared, signCredential(prepared.vc, prepared.key));
   const r = await write<CertificateRecord>(ctx, who, FN.issue, [JSON.stringify(p.input)]);
   return { id: r.value.id, credential: p.credential, record: r.value, txId: r.txId, blockNumber: r.blockNumber };
 }
@@ -88,8 +97,9 @@ export async function issueBatch(ctx: DomainContext, who: SigningIdentity, body:
   }
   const prepared: Prepared[] = [];
   for (let i = 0; i < b.items.length; i++) prepared.push(await prepare(ctx, who.mspId, b.items[i], `items[${i}]`));
-  const r = await write<CertificateRecord[]>(ctx, who, FN.issueBatch, [JSON.stringify(prepared.map((p) => p.input))]);
-  const items: IssuedCertificate[] = r.value.map((record, i) => ({ id: record.id, credential: prepared[i].credential, record }));
+  const signed = await Promise.all(prepared.map(async (p) => anchored(p, await signCredentialAsync(p.vc, p.key))));
+  const r = await write<CertificateRecord[]>(ctx, who, FN.issueBatch, [JSON.stringify(signed.map((p) => p.input))]);
+  const items: IssuedCertificate[] = r.value.map((record, i) => ({ id: record.id, credential: signed[i].credential, record }));
   return { items, txId: r.txId, blockNumber: r.blockNumber };
 }
 
