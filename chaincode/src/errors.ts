@@ -63,7 +63,10 @@ export function parseCodedMessage(message: string): { code: ErrorCode; detail: s
     }
   }
   if (!best) return undefined;
-  return { code: best.code, detail: message.slice(best.index + best.code.length + 2) };
+  let detail = message.slice(best.index + best.code.length + 2);
+  // A transport that wrapped the message in parentheses leaves the closing one behind.
+  if (message.lastIndexOf('(', best.index) > message.lastIndexOf(')', best.index) && detail.endsWith(')')) detail = detail.slice(0, -1);
+  return { code: best.code, detail };
 }
 
 /** True when `value` is one of the known codes. */

@@ -148,7 +148,7 @@ describe('coded errors', function () {
     expect(parseCodedMessage('DUPLICATE_ID: certificate x already exists')).to.deep.equal({ code: 'DUPLICATE_ID', detail: 'certificate x already exists' });
     expect(parseCodedMessage('10 ABORTED: failed to endorse transaction, see attached details for more info (chaincode response 500, INSUFFICIENT_FUNDS: balance 5)')).to.deep.equal({
       code: 'INSUFFICIENT_FUNDS',
-      detail: 'balance 5)',
+      detail: 'balance 5',
     });
     expect(parseCodedMessage('something else went wrong')).to.equal(undefined);
   });

@@ -30,6 +30,15 @@ export interface ChainCheck {
   firstBadBlock?: number;
 }
 
+/** A chaincode event, delivered after commit in block order. */
+export interface LedgerEvent {
+  blockNumber: number;
+  txId: string;
+  name: string;
+  /** The event payload (canonical JSON text). */
+  payload: string;
+}
+
 /** What a backend can do beyond the common interface. */
 export interface LedgerCapabilities {
   /** Blocks can be read and their hash chain recomputed. */
@@ -54,6 +63,8 @@ export interface Ledger {
   height(): Promise<number>;
   transaction(txId: string): Promise<LedgerTransaction | undefined>;
   verifyChain(): Promise<ChainCheck>;
+  /** Delivers chaincode events after commit, in block order; returns an unsubscribe function. */
+  subscribe(listener: (event: LedgerEvent) => void): () => void;
   close(): Promise<void>;
 }
 

@@ -3,7 +3,7 @@ import { parseCodedMessage, isErrorCode } from '../../../../chaincode/src/errors
 import { MSP, ORG_NAMES } from '../../../../chaincode/src/models';
 import { openDevnet, EndorseError, CommitError, type Devnet } from '../../../../network/devnet';
 import type { CertifiedKey, SigningIdentity } from '../../../../network/pki/types';
-import { LedgerError, type ChainCheck, type Committed, type Ledger, type LedgerTransaction } from '../ledger';
+import { LedgerError, type ChainCheck, type Committed, type Ledger, type LedgerEvent, type LedgerTransaction } from '../ledger';
 
 export interface EmbeddedOptions {
   /** The devnet's LedgerDB and crypto live here. */
@@ -87,6 +87,12 @@ class EmbeddedLedger implements Ledger {
   async verifyChain(): Promise<ChainCheck> {
     const v = await this.#devnet.verifyChain();
     return { ok: v.ok, height: v.height, checkedBlocks: v.checkedBlocks, firstBadBlock: v.firstBadBlock };
+  }
+
+  subscribe(listener: (event: LedgerEvent) => void): () => void {
+    return this.#devnet.onEvent((e) =>
+      listener({ blockNumber: e.blockNumber, txId: e.txId, name: e.eventName, payload: Buffer.from(e.payload).toString('utf8') }),
+    );
   }
 
   close(): Promise<void> {

@@ -1,0 +1,217 @@
+import * as grpc from '@grpc/grpc-js';
+import { common } from '@hyperledger/fabric-protos';
+import {
+  CommitError,
+  GatewayError,
+  connect,
+  hash,
+  signers,
+  type Contract,
+  type Gateway,
+  type Network,
+} from '@hyperledger/fabric-gateway';
+import { createPrivateKey } from 'node:crypto';
+import { isErrorCode, parseCodedMessage } from '../../../../chaincode/src/errors';
+import { enrol } from '../../../../network/pki';
+import type { CertifiedKey, SigningIdentity } from '../../../../network/pki/types';
+import { LedgerError, type ChainCheck, type Committed, type Ledger, type LedgerEvent, type LedgerTransaction } from '../ledger';
+import { FabricChainVerifier } from './block-chain';
+import { decodeBlock, decodeTransaction, validationCodeName } from './transactions';
+
+/** How to reach the Fabric network. */
+export interface FabricOptions {
+  channel: string;
+  chaincode: string;
+  /** The peer this gateway talks to (its org's peer); its Gateway service gathers the other endorsements. */
+  peer: { endpoint: string; tlsRootCertPem: string; hostAlias?: string };
+  /** The MSP this gateway's own reader identity belongs to. */
+  mspId: string;
+  /** Org CAs that enrol wallet users, by MSP ID (cryptogen's or Fabric CA's signing key). */
+  certificateAuthorities: ReadonlyMap<string, CertifiedKey>;
+  timeoutsMs?: { evaluate?: number; endorse?: number; submit?: number; commitStatus?: number };
+}
+
+const UNAVAILABLE = new Set([grpc.status.UNAVAILABLE, grpc.status.DEADLINE_EXCEEDED, grpc.status.CANCELLED]);
+
+/** Turns any fabric-gateway failure into a coded LedgerError. */
+export function toLedgerError(err: unknown): LedgerError {
+  if (err instanceof LedgerError) return err;
+  if (err instanceof CommitError) {
+    const name = validationCodeName(err.code);
+    const code = isErrorCode(name) ? name : 'LEDGER_UNAVAILABLE';
+    return new LedgerError(code, `transaction ${err.transactionId} was invalidated (${name})`, { txId: err.transactionId, cause: err });
+  }
+  if (err instanceof GatewayError) {
+    const txId = (err as { transactionId?: string }).transactionId;
+    for (const text of [...err.details.map((d) => d.message), err.message]) {
+      const parsed = parseCodedMessage(text);
+      if (parsed) return new LedgerError(parsed.code, parsed.detail, { txId, cause: err });
+    }
+    const why = err.details.map((d) => `${d.mspId || d.address}: ${d.message}`).join('; ') || err.message;
+    if (UNAVAILABLE.has(err.code)) return new LedgerError('LEDGER_UNAVAILABLE', `Fabric peer unreachable: ${why}`, { txId, cause: err });
+    return new LedgerError('LEDGER_UNAVAILABLE', `Fabric refused the request: ${why}`, { txId, cause: err });
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return new LedgerError('LEDGER_UNAVAILABLE', `Fabric call failed: ${message}`, { cause: err });
+}
+
+const utf8 = (b: Uint8Array): string => Buffer.from(b).toString('utf8');
+
+class FabricLedger implements Ledger {
+  readonly backend = 'fabric' as const;
+  readonly supports = { blockProofs: true, events: true };
+  readonly certificateAuthorities: ReadonlyMap<string, CertifiedKey>;
+  readonly #o: FabricOptions;
+  readonly #client: grpc.Client;
+  readonly #gateways = new Map<string, Gateway>();
+  readonly #reader: SigningIdentity;
+
+  constructor(options: FabricOptions, client: grpc.Client, reader: SigningIdentity) {
+    this.#o = options;
+    this.#client = client;
+    this.#reader = reader;
+    this.certificateAuthorities = options.certificateAuthorities;
+  }
+
+  #gateway(identity: SigningIdentity): Gateway {
+    let gw = this.#gateways.get(identity.certificatePem);
+    if (!gw) {
+      const t = this.#o.timeoutsMs ?? {};
+      gw = connect({
+        client: this.#client,
+        identity: { mspId: identity.mspId, credentials: Buffer.from(identity.certificatePem) },
+        signer: signers.newPrivateKeySigner(createPrivateKey(identity.privateKeyPem)),
+        hash: hash.sha256,
+        evaluateOptions: () => ({ deadline: Date.now() + (t.evaluate ?? 10_000) }),
+        endorseOptions: () => ({ deadline: Date.now() + (t.endorse ?? 30_000) }),
+        submitOptions: () => ({ deadline: Date.now() + (t.submit ?? 10_000) }),
+        commitStatusOptions: () => ({ deadline: Date.now() + (t.commitStatus ?? 60_000) }),
+      });
+      if (this.#gateways.size >= 5_000) this.#closeGateways();
+      this.#gateways.set(identity.certificatePem, gw);
+    }
+    return gw;
+  }
+
+  #network(identity: SigningIdentity): Network {
+    return this.#gateway(identity).getNetwork(this.#o.channel);
+  }
+
+  #contract(identity: SigningIdentity, chaincode = this.#o.chaincode): Contract {
+    return this.#network(identity).getContract(chaincode);
+  }
+
+  async submit(identity: SigningIdentity, fn: string, args: string[]): Promise<Committed> {
+    try {
+      const tx = await this.#contract(identity).submitAsync(fn, { arguments: args });
+      const status = await tx.getStatus();
+      if (!status.successful) {
+        throw new CommitError({ code: status.code, transactionId: status.transactionId, message: `transaction ${status.transactionId} invalid` });
+      }
+      return { txId: tx.getTransactionId(), blockNumber: Number(status.blockNumber), payload: utf8(tx.getResult()) };
+    } catch (err) {
+      throw toLedgerError(err);
+    }
+  }
+
+  async evaluate(identity: SigningIdentity, fn: string, args: string[]): Promise<string> {
+    try {
+      return utf8(await this.#contract(identity).evaluateTransaction(fn, ...args));
+    } catch (err) {
+      throw toLedgerError(err);
+    }
+  }
+
+  async #qscc(fn: string, ...args: string[]): Promise<Uint8Array> {
+    try {
+      return await this.#contract(this.#reader, 'qscc').evaluateTransaction(fn, this.#o.channel, ...args);
+    } catch (err) {
+      throw toLedgerError(err);
+    }
+  }
+
+  async #chainInfo(): Promise<common.BlockchainInfo> {
+    return common.BlockchainInfo.deserializeBinary(await this.#qscc('GetChainInfo'));
+  }
+
+  async height(): Promise<number> {
+    return (await this.#chainInfo()).getHeight();
+  }
+
+  async transaction(txId: string): Promise<LedgerTransaction | undefined> {
+    let bytes: Uint8Array;
+    try {
+      bytes = await this.#qscc('GetBlockByTxID', txId);
+    } catch (err) {
+      if (err instanceof LedgerError && /no such transaction|not found|Failed to get block for txID/i.test(err.message)) return undefined;
+      throw err;
+    }
+    const block = decodeBlock(bytes);
+    for (let i = 0; i < block.data.length; i++) {
+      const tx = decodeTransaction(block.data[i], { blockNumber: Number(block.header.number), validationCode: block.codes[i] ?? 255, chaincode: this.#o.chaincode });
+      if (tx.txId === txId) return tx;
+    }
+    return undefined;
+  }
+
+  async verifyChain(): Promise<ChainCheck> {
+    const info = await this.#chainInfo();
+    const height = info.getHeight();
+    const verifier = new FabricChainVerifier();
+    for (let n = 0; n < height; n++) {
+      const block = decodeBlock(await this.#qscc('GetBlockByNumber', String(n)));
+      if (!verifier.add(block)) break;
+    }
+    const r = verifier.result();
+    if (r.ok && verifier.lastHeaderHash && !verifier.lastHeaderHash.equals(Buffer.from(info.getCurrentblockhash_asU8()))) {
+      return { ok: false, height, checkedBlocks: r.checkedBlocks, firstBadBlock: height - 1 };
+    }
+    return { ok: r.ok, height, checkedBlocks: r.checkedBlocks, firstBadBlock: r.firstBadBlock };
+  }
+
+  subscribe(listener: (event: LedgerEvent) => void): () => void {
+    let stop: (() => void) | undefined;
+    let stopped = false;
+    void (async () => {
+      const events = await this.#network(this.#reader).getChaincodeEvents(this.#o.chaincode);
+      stop = () => events.close();
+      if (stopped) return events.close();
+      try {
+        for await (const e of events) {
+          listener({ blockNumber: Number(e.blockNumber), txId: e.transactionId, name: e.eventName, payload: utf8(e.payload) });
+        }
+      } catch {
+        // The stream ends with an error when closed; nothing to deliver after that.
+      }
+    })();
+    return () => {
+      stopped = true;
+      stop?.();
+    };
+  }
+
+  #closeGateways(): void {
+    for (const gw of this.#gateways.values()) gw.close();
+    this.#gateways.clear();
+  }
+
+  async close(): Promise<void> {
+    this.#closeGateways();
+    this.#client.close();
+  }
+}
+
+/**
+ * Connects to a Fabric network through its org's peer, with
+ * @hyperledger/fabric-gateway. Each wallet identity gets its own Gateway
+ * connection over one shared gRPC channel.
+ */
+export async function fabric(options: FabricOptions): Promise<Ledger> {
+  const credentials = grpc.credentials.createSsl(Buffer.from(options.peer.tlsRootCertPem));
+  const channelOptions: grpc.ChannelOptions = options.peer.hostAlias ? { 'grpc.ssl_target_name_override': options.peer.hostAlias } : {};
+  const client = new grpc.Client(options.peer.endpoint, credentials, channelOptions);
+  const ca = options.certificateAuthorities.get(options.mspId);
+  if (!ca) throw new TypeError(`no CA for ${options.mspId}`);
+  const reader = await enrol(ca, { commonName: 'ledger-reader', nodeRole: 'client' });
+  return new FabricLedger(options, client, { mspId: options.mspId, ...reader });
+}

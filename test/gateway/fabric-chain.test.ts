@@ -1,0 +1,72 @@
+import { expect } from 'chai';
+import * as grpc from '@grpc/grpc-js';
+import { CommitError, GatewayError } from '@hyperledger/fabric-gateway';
+import { peer } from '@hyperledger/fabric-protos';
+import { blockDataHash, blockHeaderBytes, blockHeaderHash, FabricChainVerifier, type FabricBlock } from '../../gateway/src/ledger/fabric/block-chain';
+import { toLedgerError } from '../../gateway/src/ledger/fabric';
+
+function chain(n: number): FabricBlock[] {
+  const blocks: FabricBlock[] = [];
+  let prev: Uint8Array = new Uint8Array();
+  for (let i = 0; i < n; i++) {
+    const data = [Buffer.from(`tx-${i}-a`), Buffer.from(`tx-${i}-b`)];
+    const header = { number: BigInt(i), previousHash: prev, dataHash: blockDataHash(data) };
+    blocks.push({ header, data });
+    prev = blockHeaderHash(header);
+  }
+  return blocks;
+}
+
+describe('Fabric block hash chain', function () {
+  it('encodes the header as Fabric does: DER SEQUENCE of INTEGER and two OCTET STRINGs', function () {
+    const bytes = blockHeaderBytes({ number: 0n, previousHash: new Uint8Array(), dataHash: Buffer.alloc(32, 0xab) });
+    expect(bytes.subarray(0, 9).toString('hex')).to.equal('302702010004000420');
+    const big = blockHeaderBytes({ number: 128n, previousHash: Buffer.alloc(32, 1), dataHash: Buffer.alloc(32, 2) });
+    // 128 needs a leading zero byte so it does not read as negative.
+    expect(big.subarray(2, 6).toString('hex')).to.equal('02020080');
+    expect(big[1]).to.equal(big.length - 2);
+  });
+
+  it('accepts an intact chain and names the first tampered block', function () {
+    const good = new FabricChainVerifier();
+    for (const b of chain(5)) good.add(b);
+    expect(good.result()).to.deep.equal({ ok: true, checkedBlocks: 5 });
+
+    const tampered = chain(5);
+    tampered[3].data[1] = Buffer.from('tx-3-B');
+    const v = new FabricChainVerifier();
+    for (const b of tampered) v.add(b);
+    expect(v.result()).to.include({ ok: false, checkedBlocks: 3, firstBadBlock: 3 });
+
+    const relinked = chain(5);
+    relinked[2].header.previousHash = Buffer.alloc(32, 7);
+    const w = new FabricChainVerifier();
+    for (const b of relinked) w.add(b);
+    expect(w.result()).to.include({ ok: false, firstBadBlock: 2 });
+  });
+});
+
+describe('Fabric error mapping', function () {
+  const serviceError = (code: number, details: string): grpc.ServiceError =>
+    Object.assign(new Error(details), { code, details, metadata: new grpc.Metadata() });
+
+  it('maps a chaincode error in endorsement details to its code', function () {
+    const err = new GatewayError({
+      code: grpc.status.ABORTED,
+      details: [{ address: 'peer0:7051', mspId: 'CivilAffairsMSP', message: 'chaincode response 500, DUPLICATE_ID: certificate x already exists' }],
+      cause: serviceError(grpc.status.ABORTED, 'failed to endorse transaction'),
+      message: '10 ABORTED: failed to endorse transaction, see attached details for more info',
+    });
+    expect(toLedgerError(err)).to.include({ code: 'DUPLICATE_ID', detail: 'certificate x already exists' });
+  });
+
+  it('maps an unreachable peer to LEDGER_UNAVAILABLE', function () {
+    const err = new GatewayError({ code: grpc.status.UNAVAILABLE, details: [], cause: serviceError(grpc.status.UNAVAILABLE, 'No connection established') });
+    expect(toLedgerError(err).code).to.equal('LEDGER_UNAVAILABLE');
+  });
+
+  it('maps an MVCC commit failure to MVCC_READ_CONFLICT so the gateway retries it', function () {
+    const err = new CommitError({ code: peer.TxValidationCode.MVCC_READ_CONFLICT, transactionId: 'abc' });
+    expect(toLedgerError(err)).to.include({ code: 'MVCC_READ_CONFLICT', txId: 'abc' });
+  });
+});
