@@ -1,3 +1,4 @@
+import '../gateway/src/chaincode-log-level';
 import { MSP, ROLES } from '../chaincode/src/models';
 import { loadDevKey, signDevToken } from '../gateway/src/auth/dev-key';
 import { principalFromClaims } from '../gateway/src/auth/principal';

@@ -21,6 +21,8 @@ export interface Config {
   };
   /** Bounded retries of MVCC_READ_CONFLICT. */
   mvccRetries: number;
+  /** With CIVIC_LEDGER=fabric: the connection file written by `npm run fabric:up`. */
+  fabricNetworkFile: string;
   block: { maxTx: number; timeoutMs: number };
 }
 
@@ -73,6 +75,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       audience: env.AUTH_AUDIENCE ?? 'civic-ledger',
     },
     mvccRetries: int(env, 'MVCC_RETRIES', 5, 0, 50),
+    fabricNetworkFile: path.resolve(env.FABRIC_NETWORK_FILE ?? '.cache/fabric-net/network.json'),
     block: {
       maxTx: int(env, 'BLOCK_MAX_TX', 500, 1, 10000),
       timeoutMs: int(env, 'BLOCK_TIMEOUT_MS', 10, 0, 10000),

@@ -1,3 +1,4 @@
+import './chaincode-log-level';
 import type { Server } from 'node:http';
 import { ConfigError, loadConfig } from './config';
 import { openService } from './service';

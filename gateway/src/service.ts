@@ -12,6 +12,7 @@ import { bootstrapLedger } from './domain/bootstrap';
 import { IdempotencyStore } from './api/idempotency';
 import { readOrCreateJson } from './fs-store';
 import { ledgers, type Ledger } from './ledger';
+import { fabricOptionsFromFile } from './ledger/fabric/network-file';
 import { Wallet } from './wallet/wallet';
 import { createServer } from './server';
 
@@ -40,7 +41,7 @@ async function openLedger(config: Config): Promise<Ledger> {
   if (config.ledger === 'embedded') {
     return ledgers.embedded({ dataDir: config.dataDir, block: config.block });
   }
-  throw new Error('CIVIC_LEDGER=fabric is not available in this build');
+  return ledgers.fabric(await fabricOptionsFromFile(config.fabricNetworkFile, config.gatewayOrg));
 }
 
 /**

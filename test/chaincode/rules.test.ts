@@ -13,7 +13,7 @@ import { openDevnet, type ChaincodeEvent, type Devnet } from '../../network/devn
 import { enrol } from '../../network/pki';
 import type { SigningIdentity } from '../../network/pki/types';
 import { CONSORTIUM } from '../../gateway/src/ledger/embedded';
-import { tempDir } from '../support/embedded-harness';
+import { tempDir } from '../support/gateway-harness';
 
 use(chaiAsPromised);
 

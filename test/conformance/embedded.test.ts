@@ -1,4 +1,4 @@
-import { startEmbedded } from '../support/embedded-harness';
+import { startEmbedded } from '../support/gateway-harness';
 import { suite } from '.';
 
 suite({ name: 'embedded', factory: () => startEmbedded() });

@@ -4,7 +4,7 @@ import { loadDevKey, signDevToken } from '../../gateway/src/auth/dev-key';
 import { ledgers } from '../../gateway/src/ledger';
 import { lowIncomeBody, newIdNumber } from '../conformance/certificates';
 import { client } from '../support/http';
-import { tempDir } from '../support/embedded-harness';
+import { tempDir } from '../support/gateway-harness';
 import { startGatewayProcess, stopProcess } from '../support/process';
 
 describe('crash safety', function () {

@@ -14,8 +14,11 @@ export async function tempDir(prefix = 'civic-test-'): Promise<string> {
   return fs.mkdtemp(path.join(os.tmpdir(), prefix));
 }
 
-/** A gateway on the embedded ledger, on a temp data dir, listening on port 0. */
-export async function startEmbedded(env: Record<string, string> = {}): Promise<Harness & { service: Service; config: Config; dataDir: string }> {
+/**
+ * A gateway on a temp data dir, listening on port 0: on the embedded ledger,
+ * or on whatever ledger `env` selects (CIVIC_LEDGER=fabric).
+ */
+export async function startGateway(env: Record<string, string> = {}): Promise<Harness & { service: Service; config: Config; dataDir: string }> {
   const dataDir = await tempDir();
   const config = loadConfig({ CIVIC_DATA_DIR: dataDir, PORT: '0', BODY_LIMIT_BYTES: String(1024 * 1024), ...env });
   const service = await openService(config);
@@ -28,7 +31,7 @@ export async function startEmbedded(env: Record<string, string> = {}): Promise<H
   const opts = { issuer: config.auth.issuer, audience: config.auth.audience };
   return {
     baseUrl: `http://127.0.0.1:${port}`,
-    backend: 'embedded',
+    backend: config.ledger,
     bodyLimitBytes: config.bodyLimitBytes,
     service,
     config,
@@ -43,3 +46,6 @@ export async function startEmbedded(env: Record<string, string> = {}): Promise<H
     },
   };
 }
+
+/** A gateway on the embedded ledger. */
+export const startEmbedded = (env: Record<string, string> = {}) => startGateway({ ...env, CIVIC_LEDGER: 'embedded' });

@@ -1,0 +1,40 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { CertifiedKey } from '../../../../network/pki/types';
+import type { FabricOptions } from '.';
+
+/** The connection file `npm run fabric:up` writes (network/fabric/README.md documents it). */
+interface NetworkFile {
+  channel: string;
+  chaincode: { name: string };
+  orgs: Record<string, {
+    mspId: string;
+    peer: { endpoint: string; hostOverride?: string; tlsCaCertPath: string };
+    ca: { certPath: string; keyPath: string };
+  }>;
+}
+
+/** Reads the connection file and returns the options for a gateway of `org`. */
+export async function fabricOptionsFromFile(file: string, org: string): Promise<FabricOptions> {
+  let doc: NetworkFile;
+  try {
+    doc = JSON.parse(await fs.readFile(file, 'utf8')) as NetworkFile;
+  } catch (err) {
+    throw new Error(`cannot read the Fabric connection file ${file} (run npm run fabric:up first): ${(err as Error).message}`);
+  }
+  const base = path.dirname(file);
+  const read = (p: string): Promise<string> => fs.readFile(path.resolve(base, p), 'utf8');
+  const mine = doc.orgs?.[org];
+  if (!doc.channel || !doc.chaincode?.name || !mine) throw new Error(`${file} has no channel, chaincode or org '${org}'`);
+  const cas = new Map<string, CertifiedKey>();
+  for (const o of Object.values(doc.orgs)) {
+    cas.set(o.mspId, { certificatePem: await read(o.ca.certPath), privateKeyPem: await read(o.ca.keyPath) });
+  }
+  return {
+    channel: doc.channel,
+    chaincode: doc.chaincode.name,
+    mspId: mine.mspId,
+    peer: { endpoint: mine.peer.endpoint, tlsRootCertPem: await read(mine.peer.tlsCaCertPath), hostAlias: mine.peer.hostOverride },
+    certificateAuthorities: cas,
+  };
+}
