@@ -1,3 +1,4 @@
+import '../gateway/src/chaincode-log-level';
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { promises as fs } from 'node:fs';
@@ -123,8 +124,11 @@ async function main(): Promise<void> {
     console.log(`| batch issue | ${batchP.rps.toFixed(0)} certificates/s (p50 ${batchP.p50} ms per 1,000) | ≥ 20,000/s |`);
     console.log(`| errors (non-2xx, socket) | bare ${bareP.errors}, issue ${issueP.errors}, verify ${verifyP.errors}, batch ${batchP.errors} | 0 |`);
   } finally {
-    for (const c of children) c.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 500));
+    await Promise.all(children.map((c) => new Promise<void>((resolve) => {
+      if (c.exitCode !== null || c.signalCode !== null) return resolve();
+      c.once('exit', () => resolve());
+      c.kill('SIGTERM');
+    })));
     await fs.rm(scratch, { recursive: true, force: true });
   }
 }
