@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# A native Hyperledger Fabric network for Civic Ledger, on 127.0.0.1.
+#
+#   network.sh up     start orderer, three peers and the chaincode services,
+#                     create channel `civic`, deploy chaincode `civic`, smoke-test,
+#                     write $FABRIC_WORKDIR/network.json
+#   network.sh down   stop exactly the processes `up` recorded, remove the work
+#                     directory (keep it with --keep or FABRIC_KEEP=1)
+#   network.sh status say whether the network in the work directory is running
+#
+# Install the binaries first: npm run fabric:install.
+set -euo pipefail
+
+# shellcheck source=../../scripts/fabric/common.sh
+source "$(dirname "$0")/../../scripts/fabric/common.sh"
+# shellcheck source=lib/layout.sh
+source "$REPO_ROOT/network/fabric/lib/layout.sh"
+# shellcheck source=lib/processes.sh
+source "$REPO_ROOT/network/fabric/lib/processes.sh"
+# shellcheck source=lib/nodes.sh
+source "$REPO_ROOT/network/fabric/lib/nodes.sh"
+# shellcheck source=lib/channel.sh
+source "$REPO_ROOT/network/fabric/lib/channel.sh"
+# shellcheck source=lib/chaincode.sh
+source "$REPO_ROOT/network/fabric/lib/chaincode.sh"
+# shellcheck source=lib/connection-file.sh
+source "$REPO_ROOT/network/fabric/lib/connection-file.sh"
+
+print_parameters() {
+  log "$1: Fabric $FABRIC_VERSION network"
+  log "  work dir   $WORKDIR"
+  log "  channel    $CHANNEL"
+  log "  chaincode  $CC_NAME $CC_VERSION (sequence $CC_SEQUENCE), endorsement: channel default MAJORITY Endorsement"
+  log "  orderer    $ORDERER_HOST  grpc 127.0.0.1:$ORDERER_PORT  admin :$ORDERER_ADMIN_PORT  operations :$ORDERER_OPS_PORT"
+  local org
+  for org in "${ORGS[@]}"; do
+    log "  $(printf '%-8s' "$org") ${ORG_MSP[$org]}  peer 127.0.0.1:$(peer_port "$org")  chaincode-listen :$(peer_cc_listen_port "$org")  operations :$(peer_ops_port "$org")  chaincode server :$(cc_server_port "$org")"
+  done
+}
+
+preflight() {
+  local bin
+  for bin in "${FABRIC_BINARIES[@]}"; do
+    [[ -x "$FABRIC_BIN/$bin" ]] || fail "$FABRIC_BIN/$bin is missing; run: npm run fabric:install"
+  done
+  [[ -d "$(fabric_module_dir)/sampleconfig" ]] \
+    || fail "Fabric's sampleconfig is not in the Go module cache ($(fabric_module_dir)); run: npm run fabric:install"
+  command -v curl >/dev/null || fail "curl is needed to poll health endpoints; run: npm run fabric:install"
+  command -v node >/dev/null || fail "node is needed to run the chaincode service"
+  [[ -x "$CC_SERVER_BIN" ]] || fail "$CC_SERVER_BIN is missing; run: npm ci"
+}
+
+build_chaincode() {
+  if [[ "${FABRIC_SKIP_BUILD:-}" == 1 ]]; then
+    log "FABRIC_SKIP_BUILD=1: using the existing build in dist/"
+  else
+    log "building the chaincode (npm run build)"
+    (cd "$REPO_ROOT" && npm run --silent build) >"$LOG_DIR/build.log" 2>&1 \
+      || { tail -n 20 "$LOG_DIR/build.log" >&2; fail "npm run build failed (log: $LOG_DIR/build.log)"; }
+  fi
+  [[ -f "$REPO_ROOT/dist/chaincode/src/index.js" ]] || fail "dist/chaincode/src/index.js is missing after the build"
+}
+
+# Called on any exit of `up`: if it did not finish, stop what it started.
+on_up_exit() {
+  local status=$?
+  if [[ "${UP_FINISHED:-0}" != 1 ]]; then
+    log "up failed; stopping the processes it started (logs kept in $LOG_DIR)"
+    stop_recorded_processes || true
+    exit "$status"
+  fi
+}
+
+up() {
+  print_parameters up
+  preflight
+  if network_is_running; then
+    log "the network in $WORKDIR is already up (network.json is current); nothing to do"
+    log "run 'npm run fabric:down' first for a fresh ledger"
+    return 0
+  fi
+  clear_stale_workdir
+  ensure_ports_free
+  make_workdir
+  trap on_up_exit EXIT
+  build_chaincode
+  generate_crypto
+  generate_genesis_block
+  write_orderer_config
+  start_orderer
+  join_orderer_to_channel
+  local org
+  for org in "${ORGS[@]}"; do
+    write_peer_config "$org"
+    start_peer "$org"
+  done
+  for org in "${ORGS[@]}"; do
+    join_peer_to_channel "$org"
+  done
+  deploy_chaincode
+  wait_for_gossip_membership
+  smoke_test
+  write_connection_file
+  UP_FINISHED=1
+  log "up: done in $((SECONDS - SCRIPT_STARTED_AT))s; connection file: $CONNECTION_FILE"
+}
+
+down() {
+  local keep="${FABRIC_KEEP:-0}"
+  [[ "${1:-}" == "--keep" ]] && keep=1
+  print_parameters down
+  if [[ ! -d "$WORKDIR" ]]; then
+    log "no work directory at $WORKDIR; nothing to stop"
+    return 0
+  fi
+  stop_recorded_processes
+  if [[ "$keep" == 1 ]]; then
+    log "keeping $WORKDIR (logs in $LOG_DIR)"
+  else
+    log "removing $WORKDIR"
+    rm -rf "$WORKDIR"
+  fi
+  log "down: done in $((SECONDS - SCRIPT_STARTED_AT))s"
+}
+
+status() {
+  if network_is_running; then
+    log "up: $WORKDIR (connection file $CONNECTION_FILE)"
+  else
+    log "not running (work dir $WORKDIR)"
+    return 1
+  fi
+}
+
+main() {
+  local verb="${1:-}"
+  shift || true
+  case "$verb" in
+    up) up "$@" ;;
+    down) down "$@" ;;
+    status) status "$@" ;;
+    *) fail "usage: network.sh up | down [--keep] | status" ;;
+  esac
+}
+
+main "$@"
