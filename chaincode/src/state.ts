@@ -62,7 +62,8 @@ export async function pageIndex<T>(
     } finally {
       await iterator.close();
     }
-    if (!metadata.bookmark || metadata.fetchedRecordsCount < chunk) return { items };
+    // fabric-shim omits the metadata of an empty last page (it serialises to no bytes).
+    if (!metadata?.bookmark || metadata.fetchedRecordsCount < chunk) return { items };
     bookmark = metadata.bookmark;
   }
 }

@@ -311,9 +311,11 @@ export class DevnetStub implements ShimStub {
     const page = await range.fetch(limit > 0 ? limit : Number.MAX_SAFE_INTEGER);
     const next = await range.bookmark();
     await close();
+    // Fabric sends the metadata as protobuf, where an empty page with no
+    // bookmark serialises to zero bytes, and fabric-shim then leaves metadata out.
     return {
       iterator: new BatchIterator(page, async () => [], async () => undefined),
-      metadata: { fetchedRecordsCount: page.length, bookmark: next },
+      metadata: page.length === 0 && !next ? undefined : { fetchedRecordsCount: page.length, bookmark: next },
     };
   }
 
