@@ -3,4 +3,4 @@
  * load and logs every decorator at info level otherwise. Entry points import
  * this module first so that loading the chaincode is quiet unless asked.
  */
-process.env.CORE_CHAINCODE_LOGGING_LEVEL ??= 'WARNING';
+process.env.CORE_CHAINCODE_LOGGING_LEVEL ??= 'CRITICAL';
