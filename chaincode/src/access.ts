@@ -40,7 +40,14 @@ export function requireCaller(ctx: Context, rule: { msps?: readonly string[]; ro
 
 /** The transaction's timestamp as ISO-8601 (the chaincode never reads the clock). */
 export function txTime(ctx: Context): string {
-  const ts = ctx.stub.getTxTimestamp();
+  return isoTime(ctx.stub.getTxTimestamp());
+}
+
+/**
+ * A protobuf timestamp as ISO-8601 with millisecond precision. `seconds` may
+ * be a Long, a number or a decimal string, depending on who decoded it.
+ */
+export function isoTime(ts: { seconds: unknown; nanos: unknown }): string {
   const seconds = Number(String(ts.seconds));
   const millis = seconds * 1000 + Math.floor(Number(ts.nanos) / 1e6);
   return new Date(millis).toISOString();

@@ -6,4 +6,9 @@ export const EVENTS = {
   certificateIssued: 'CertificateIssued',
   certificatesIssued: 'CertificatesIssued',
   certificateStatusChanged: 'CertificateStatusChanged',
+  charityRegistered: 'CharityRegistered',
+  projectCreated: 'ProjectCreated',
+  donationRecorded: 'DonationRecorded',
+  donationsImported: 'DonationsImported',
+  disbursementRecorded: 'DisbursementRecorded',
 } as const;

@@ -6,6 +6,9 @@ export const CONTRACTS = {
   issuers: 'issuers',
   types: 'types',
   certificates: 'certificates',
+  charities: 'charities',
+  donations: 'donations',
+  audit: 'audit',
 } as const;
 
 export const FN = {
@@ -29,6 +32,23 @@ export const FN = {
   revoke: `${CONTRACTS.certificates}:Revoke`,
   listCertificates: `${CONTRACTS.certificates}:List`,
   verificationContext: `${CONTRACTS.certificates}:GetForVerification`,
+
+  registerCharity: `${CONTRACTS.charities}:RegisterCharity`,
+  getCharity: `${CONTRACTS.charities}:GetCharity`,
+  createProject: `${CONTRACTS.charities}:CreateProject`,
+  getProject: `${CONTRACTS.charities}:GetProject`,
+
+  recordDonation: `${CONTRACTS.donations}:RecordDonation`,
+  importDonations: `${CONTRACTS.donations}:ImportDonations`,
+  recordDisbursement: `${CONTRACTS.donations}:RecordDisbursement`,
+  getDonation: `${CONTRACTS.donations}:GetDonation`,
+  getDisbursement: `${CONTRACTS.donations}:GetDisbursement`,
+
+  traceDonation: `${CONTRACTS.audit}:TraceDonation`,
+  traceDisbursement: `${CONTRACTS.audit}:TraceDisbursement`,
+  annualReport: `${CONTRACTS.audit}:AnnualReport`,
+  entityHistory: `${CONTRACTS.audit}:History`,
+  exportPage: `${CONTRACTS.audit}:ExportPage`,
 } as const;
 
 /** Largest IssueBatch. */

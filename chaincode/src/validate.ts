@@ -62,3 +62,13 @@ export function parseLimit(raw: string, max: number, fallback: number): number {
   }
   return n;
 }
+
+/**
+ * Refuses fields outside `allowed`. Inputs that might carry personal data
+ * (donations, disbursements) use it, so that a name or ID number a client
+ * adds by mistake is refused rather than written into a block.
+ */
+export function requireOnlyFields(name: string, body: Record<string, unknown>, allowed: readonly string[]): void {
+  const extra = Object.keys(body).filter((k) => !allowed.includes(k));
+  if (extra.length > 0) throw new ChaincodeError('VALIDATION_FAILED', `${name} has unknown fields: ${extra.join(', ')}`);
+}

@@ -1,0 +1,100 @@
+import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
+import { actorOf, requireCaller, txTime } from './access';
+import { actingCharity, requireReader } from './charity-access';
+import { entityKey, getCharity, getProject } from './charity-state';
+import { canonicalJson, encode } from './codec';
+import { ChaincodeError } from './errors';
+import { EVENTS } from './events';
+import { CONTRACTS } from './functions';
+import { requireAmount } from './money';
+import { MSP, type Charity, type CreateProjectInput, type Project, type RegisterCharityInput } from './models';
+import { exists, writeJson } from './state';
+import { parseArg, requireId, requireObject, requireOnlyFields, requireString } from './validate';
+
+const CREDIT_CODE = /^[0-9A-Za-z-]{1,64}$/;
+
+function parseCharity(raw: string): RegisterCharityInput {
+  const body = requireObject('charity', parseArg<unknown>('charity', raw));
+  requireOnlyFields('charity', body, ['id', 'name', 'creditCode', 'publicFundraising']);
+  if (typeof body.publicFundraising !== 'boolean') throw new ChaincodeError('VALIDATION_FAILED', 'publicFundraising must be a boolean');
+  const creditCode = requireString('creditCode', body.creditCode, 64);
+  if (!CREDIT_CODE.test(creditCode)) throw new ChaincodeError('VALIDATION_FAILED', 'creditCode must be letters, digits and hyphens');
+  return { id: requireId('id', body.id), name: requireString('name', body.name, 200), creditCode, publicFundraising: body.publicFundraising };
+}
+
+function parseProject(raw: string): CreateProjectInput {
+  const body = requireObject('project', parseArg<unknown>('project', raw));
+  requireOnlyFields('project', body, ['id', 'title', 'targetAmount']);
+  return { id: requireId('id', body.id), title: requireString('title', body.title, 200), targetAmount: requireAmount('targetAmount', body.targetAmount) };
+}
+
+/**
+ * Charities (registered by the civil-affairs registrar) and their projects
+ * (created by the charity's own users).
+ */
+@Info({ title: 'Charities', description: 'Charity registrations and fundraising projects' })
+export class CharityContract extends Contract {
+  constructor() {
+    super(CONTRACTS.charities);
+  }
+
+  /** Registers a charity (civil registrar). */
+  @Transaction()
+  @Returns('string')
+  async RegisterCharity(ctx: Context, inputJson: string): Promise<string> {
+    requireCaller(ctx, { msps: [MSP.civil], roles: ['registrar'] });
+    const input = parseCharity(inputJson);
+    const k = entityKey(ctx, 'charity', input.id);
+    if (await exists(ctx, k)) throw new ChaincodeError('DUPLICATE_ID', `charity ${input.id} already registered`);
+    const charity: Charity = { ...input, registeredAt: txTime(ctx), registeredBy: actorOf(ctx), txId: ctx.stub.getTxID() };
+    await writeJson(ctx, k, charity);
+    ctx.stub.setEvent(EVENTS.charityRegistered, encode({ id: charity.id }));
+    return canonicalJson(charity);
+  }
+
+  /** A charity (auditors, the civil registrar, the charity's own users). */
+  @Transaction(false)
+  @Returns('string')
+  async GetCharity(ctx: Context, id: string): Promise<string> {
+    const charity = await getCharity(ctx, id);
+    requireReader(ctx, charity.id);
+    return canonicalJson(charity);
+  }
+
+  /** Creates a project for the charity named in the caller's certificate. */
+  @Transaction()
+  @Returns('string')
+  async CreateProject(ctx: Context, inputJson: string): Promise<string> {
+    const charityId = actingCharity(ctx);
+    const input = parseProject(inputJson);
+    await getCharity(ctx, charityId);
+    const k = entityKey(ctx, 'project', input.id);
+    if (await exists(ctx, k)) throw new ChaincodeError('DUPLICATE_ID', `project ${input.id} already exists`);
+    const now = txTime(ctx);
+    const project: Project = {
+      ...input,
+      charityId,
+      raised: 0,
+      disbursed: 0,
+      balance: 0,
+      donationCount: 0,
+      fifoHead: 1,
+      createdAt: now,
+      createdBy: actorOf(ctx),
+      updatedAt: now,
+      txId: ctx.stub.getTxID(),
+    };
+    await writeJson(ctx, k, project);
+    ctx.stub.setEvent(EVENTS.projectCreated, encode({ id: project.id, charityId }));
+    return canonicalJson(project);
+  }
+
+  /** A project with its money figures (auditors, the civil registrar, the owning charity). */
+  @Transaction(false)
+  @Returns('string')
+  async GetProject(ctx: Context, id: string): Promise<string> {
+    const project = await getProject(ctx, id);
+    requireReader(ctx, project.charityId);
+    return canonicalJson(project);
+  }
+}
