@@ -20,7 +20,7 @@ export function newIdNumber(): string {
   return `${digits}X`;
 }
 
-function expectProblem(r: { status: number; headers: Headers; body: any }, status: number, code?: string): void {
+export function expectProblem(r: { status: number; headers: Headers; body: any }, status: number, code?: string): void {
   expect(r.status, JSON.stringify(r.body)).to.equal(status);
   expect(r.headers.get('content-type')).to.match(/^application\/problem\+json/);
   expect(r.body).to.include.keys('type', 'title', 'status', 'detail', 'code');

@@ -1,4 +1,5 @@
 import { certificateScenarios } from './certificates';
+import { donationScenarios } from './donations';
 import type { SuiteOptions } from './harness';
 
 export type { Harness, SuiteOptions, TokenClaims } from './harness';
@@ -6,4 +7,5 @@ export type { Harness, SuiteOptions, TokenClaims } from './harness';
 /** The conformance suite: every API scenario, run against the backend `factory` starts. */
 export function suite(opts: SuiteOptions): void {
   certificateScenarios(opts);
+  donationScenarios(opts);
 }

@@ -1,4 +1,4 @@
-import { Router, type Request, type RequestHandler, type Response } from 'express';
+import { Router, type Response } from 'express';
 import type { Authenticator } from '../auth/authenticator';
 import type { DomainContext } from '../domain/context';
 import * as certificates from '../domain/certificates';
@@ -6,20 +6,12 @@ import * as registry from '../domain/registry';
 import { verify } from '../domain/verification';
 import { invalid } from '../domain/errors';
 import { allow, authenticate, principalOf } from './auth';
+import { auditRoutes } from './audit-routes';
+import { charityRoutes } from './charity-routes';
+import { h, param } from './handler';
 import type { IdempotencyStore } from './idempotency';
 
-type Handler = (req: Request, res: Response) => Promise<void>;
-
-/** Express 5 forwards rejected promises to the error middleware; this keeps handlers typed. */
-const h = (fn: Handler): RequestHandler => (req, res, next) => fn(req, res).catch(next);
-
-const param = (req: Request, name: string): string => {
-  const v = req.params[name];
-  if (typeof v !== 'string' || v.length === 0 || v.length > 128) throw invalid(`${name} is malformed`);
-  return v;
-};
-
-/** The v1 routes of the Health, Registry, Certificates and Verification sections. */
+/** The v1 routes: Registry, Certificates and Verification here; Charities and donations, and Audit, in their own routers. */
 export function apiRouter(ctx: DomainContext, auth: Authenticator, idempotency: IdempotencyStore): Router {
   const r = Router();
   const authed = authenticate(auth);
@@ -68,5 +60,8 @@ export function apiRouter(ctx: DomainContext, auth: Authenticator, idempotency: 
     if (!body || typeof body !== 'object' || typeof body.credential !== 'string') throw invalid('credential must be a string (a compact JWS)');
     res.json(await verify(ctx, body.credential));
   }));
+
+  r.use(charityRoutes({ ctx, authed, idem, me }));
+  r.use(auditRoutes({ ctx, authed, idem, me }));
   return r;
 }

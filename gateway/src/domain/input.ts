@@ -1,3 +1,4 @@
+import { MAX_AMOUNT_FEN } from '../../../chaincode/src/models';
 import { invalid } from './errors';
 
 /** Helpers that turn untyped request bodies into typed values or a 400. */
@@ -52,4 +53,30 @@ export function decodeCursor(v: unknown): string {
   const raw = Buffer.from(v, 'base64url').toString('utf8');
   if (!raw.startsWith('\u0000')) throw invalid('cursor is malformed');
   return raw;
+}
+
+/** Resident ID numbers (and, for organisations, credit codes) as holders and donors give them. */
+export const ID_NUMBER_PATTERN = /^[0-9A-Za-z\s-]+$/;
+
+/** An amount in fen: a JSON integer from 1 to 10^12. Strings, fractions and floats are refused, never rounded. */
+export function amountField(v: unknown, name: string): number {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v <= 0 || v > MAX_AMOUNT_FEN) {
+    throw invalid(`${name} must be an integer number of fen from 1 to ${MAX_AMOUNT_FEN}`);
+  }
+  return v;
+}
+
+export function booleanField(v: unknown, name: string, opts: { optional?: boolean } = {}): boolean | undefined {
+  if (v === undefined || v === null) {
+    if (opts.optional) return undefined;
+    throw invalid(`${name} is required`);
+  }
+  if (typeof v !== 'boolean') throw invalid(`${name} must be true or false`);
+  return v;
+}
+
+/** A four-digit year from a query string. */
+export function yearField(v: unknown): number {
+  if (typeof v !== 'string' || !/^\d{4}$/.test(v) || Number(v) < 1900) throw invalid('year must be a four-digit year, e.g. ?year=2025');
+  return Number(v);
 }

@@ -3,6 +3,7 @@ import { FN } from '../../../chaincode/src/functions';
 import { keyValidAt } from '../../../chaincode/src/issuer-registry-contract';
 import type { CertificateRecord, IssuerKey, VerificationContext } from '../../../chaincode/src/models';
 import { CERT_URN_PREFIX, ISSUER_URN_PREFIX, digestOf } from '../credentials/vc';
+import { blockNumberOf } from './block-numbers';
 import { read } from './calls';
 import type { DomainContext } from './context';
 
@@ -76,19 +77,6 @@ function publicKeyOf(key: IssuerKey): Promise<KeyLike | Uint8Array> {
     importedKeys.set(cacheKey, k);
   }
   return k;
-}
-
-/** Block numbers of committed transactions never change, so they are cached. */
-const blockOfTx = new Map<string, number>();
-
-async function blockNumberOf(ctx: DomainContext, txId: string): Promise<number | undefined> {
-  const hit = blockOfTx.get(txId);
-  if (hit !== undefined) return hit;
-  const tx = await ctx.ledger.transaction(txId);
-  if (!tx) return undefined;
-  if (blockOfTx.size > 100_000) blockOfTx.clear();
-  blockOfTx.set(txId, tx.blockNumber);
-  return tx.blockNumber;
 }
 
 /**
