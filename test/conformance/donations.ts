@@ -107,6 +107,30 @@ export function donationScenarios(opts: SuiteOptions): void {
     });
     after(async () => h?.close());
 
+    it('describes every Charities and donations and Audit path in the OpenAPI document', async function () {
+      const r = await api('GET', '/api/v1/openapi.json');
+      expect(r.status).to.equal(200);
+      expect(r.body.paths).to.include.keys(
+        '/api/v1/charities',
+        '/api/v1/charities/{id}',
+        '/api/v1/projects',
+        '/api/v1/projects/{id}',
+        '/api/v1/donations',
+        '/api/v1/donations/batch',
+        '/api/v1/donations/{id}',
+        '/api/v1/disbursements',
+        '/api/v1/disbursements/{id}',
+        '/api/v1/audit/donations/{id}/trace',
+        '/api/v1/audit/disbursements/{id}/trace',
+        '/api/v1/audit/charities/{id}/report',
+        '/api/v1/audit/charities/{id}/export.csv',
+        '/api/v1/audit/history/{entity}/{id}',
+        '/api/v1/audit/transactions/{txId}',
+        '/api/v1/audit/ledger/verify',
+      );
+      expect(r.body.components.schemas).to.include.keys('Donation', 'Disbursement', 'AnnualReport', 'Finding');
+    });
+
     describe('charities and projects', function () {
       it('registers a charity for a civil registrar, reads it back and refuses a duplicate', async function () {
         const id = `ch-${randomUUID()}`;

@@ -1,29 +1,8 @@
 /** The OpenAPI 3.1 description of the v1 API, served at /api/v1/openapi.json. */
 
-type Schema = Record<string, unknown>;
+import { donationPaths, donationSchemas } from './openapi-donations';
+import { body, errors, idParam, idempotencyKey, ok, page, problem, ref, secured, write, type Schema } from './openapi-parts';
 
-const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
-const json = (schema: Schema) => ({ 'application/json': { schema } });
-const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ref('Problem') } } });
-const ok = (schema: Schema, description = 'OK') => ({ description, content: json(schema) });
-const body = (schema: Schema) => ({ required: true, content: json(schema) });
-const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
-const idempotencyKey = { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 } };
-const secured = [{ bearer: [] }];
-const errors = {
-  '400': problem('Validation failed'),
-  '401': problem('Missing or invalid token'),
-  '403': problem('Not allowed for this org or role'),
-};
-const page = (item: Schema): Schema => ({
-  type: 'object',
-  required: ['items'],
-  properties: { items: { type: 'array', items: item }, nextCursor: { type: 'string' } },
-});
-const write = (extra: Schema): Schema => ({
-  type: 'object',
-  properties: { ...extra, txId: { type: 'string' }, blockNumber: { type: 'integer' } },
-});
 const issueBody: Schema = {
   type: 'object',
   required: ['type', 'holder'],
@@ -52,7 +31,8 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
     info: {
       title: 'Civic Ledger API',
       version: '1.0.0',
-      description: 'E-certificates, verification and registry of the civil-affairs ledger. Errors are RFC 9457 problem+json with a stable `code`.',
+      description:
+        'E-certificates, verification and registry; charities, donations and penetrating audit of the civil-affairs ledger. Errors are RFC 9457 problem+json with a stable `code`.',
     },
     servers: [{ url: serverUrl }],
     components: {
@@ -125,6 +105,7 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
             anchor: { type: 'object', properties: { txId: { type: 'string' }, blockNumber: { type: 'integer' } } },
           },
         },
+        ...donationSchemas,
       },
     },
     paths: {
@@ -231,6 +212,7 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
           responses: { '200': ok(ref('Verdict')), '400': problem('credential missing or not a string') },
         },
       },
+      ...donationPaths,
     },
   };
 }

@@ -1,0 +1,350 @@
+/** The Charities and donations, and Audit, sections of the OpenAPI document. */
+
+import { body, errors, idParam, idempotencyKey, ok, problem, ref, secured, type Schema } from './openapi-parts';
+
+const fen = (description: string): Schema => ({ type: 'integer', minimum: 1, maximum: 1_000_000_000_000, description: `${description}, integer fen (分)` });
+const total = (description: string): Schema => ({ type: 'integer', minimum: 0, description: `${description}, integer fen (≤ 2^53 − 1)` });
+const str: Schema = { type: 'string' };
+const dateTime: Schema = { type: 'string', format: 'date-time' };
+const pseudonym = (who: string): Schema => ({ type: 'string', pattern: '^[0-9a-f]{64}$', description: `HMAC-SHA256 pseudonym of the ${who}'s ID number` });
+const actor: Schema = { type: 'object', properties: { mspId: str, id: str } };
+const category: Schema = { enum: ['program', 'management', 'fundraising'] };
+const businessDate = (what: string): Schema => ({
+  type: 'string',
+  description: `${what}: ISO-8601 date or date-time, not in the future, at most 3 years back; default now. Its calendar year in China (UTC+8) is the accounting year.`,
+});
+const yearQuery = { name: 'year', in: 'query', required: true, schema: { type: 'string', pattern: '^[0-9]{4}$' } };
+const readRule = 'Auditors, the civil-affairs registrar and the owning charity may read.';
+const auditRule = 'Auditors (audit org) audit every charity; a charity user audits its own records only.';
+
+const donorBody: Schema = {
+  type: 'object',
+  description: 'The ID number becomes donorRef (a pseudonym); the name is never stored anywhere. Required: idNumber, unless anonymous is true.',
+  properties: { idNumber: str, name: str, anonymous: { type: 'boolean' } },
+};
+const donationBody: Schema = {
+  type: 'object',
+  required: ['projectId', 'amount', 'donor'],
+  properties: { id: str, projectId: str, amount: fen('Amount'), donor: donorBody, channel: str, receivedAt: businessDate('When the money came in') },
+};
+const traceBlock: Schema = { type: 'integer', description: 'Block of the transaction, from the ledger' };
+
+/** Component schemas of the section. */
+export const donationSchemas: Record<string, Schema> = {
+  Charity: {
+    type: 'object',
+    required: ['id', 'name', 'creditCode', 'publicFundraising'],
+    properties: { id: str, name: str, creditCode: { type: 'string', description: '统一社会信用代码' }, publicFundraising: { type: 'boolean' }, registeredAt: dateTime, registeredBy: actor, txId: str },
+  },
+  Project: {
+    type: 'object',
+    required: ['id', 'charityId', 'title', 'targetAmount', 'raised', 'disbursed', 'balance'],
+    properties: {
+      id: str,
+      charityId: str,
+      title: str,
+      targetAmount: fen('Target'),
+      raised: total('Sum of donations'),
+      disbursed: total('Sum of disbursements'),
+      balance: total('raised − disbursed'),
+      donationCount: { type: 'integer' },
+      fifoHead: { type: 'integer', description: 'seq of the oldest donation with money left' },
+      createdAt: dateTime,
+      updatedAt: dateTime,
+      txId: str,
+    },
+  },
+  Donation: {
+    type: 'object',
+    required: ['id', 'projectId', 'charityId', 'amount', 'remaining', 'anonymous', 'seq', 'receivedAt', 'year', 'recordedAt', 'txId'],
+    properties: {
+      id: str,
+      projectId: str,
+      charityId: str,
+      amount: fen('Amount'),
+      remaining: total('Not yet consumed by disbursements'),
+      donorRef: pseudonym('donor'),
+      anonymous: { type: 'boolean' },
+      channel: str,
+      seq: { type: 'integer', description: 'Recording order within the project: the FIFO order' },
+      receivedAt: dateTime,
+      year: { type: 'integer' },
+      recordedAt: dateTime,
+      recordedBy: actor,
+      txId: str,
+    },
+  },
+  Disbursement: {
+    type: 'object',
+    required: ['id', 'projectId', 'charityId', 'amount', 'category', 'sources', 'paidAt', 'year', 'recordedAt', 'txId'],
+    properties: {
+      id: str,
+      projectId: str,
+      charityId: str,
+      amount: fen('Amount'),
+      category,
+      beneficiaryRef: pseudonym('beneficiary'),
+      payee: { type: 'string', description: 'An organisation paid' },
+      evidenceDigest: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+      memo: str,
+      sources: {
+        type: 'array',
+        description: 'Donations consumed, oldest first (FIFO by recording order)',
+        items: { type: 'object', properties: { donationId: str, amount: fen('Share') } },
+      },
+      paidAt: dateTime,
+      year: { type: 'integer' },
+      recordedAt: dateTime,
+      recordedBy: actor,
+      txId: str,
+    },
+  },
+  Finding: {
+    type: 'object',
+    required: ['code', 'severity', 'message', 'figures'],
+    properties: {
+      code: { enum: ['PROGRAM_SPENDING_BELOW_70_PERCENT', 'MANAGEMENT_COSTS_ABOVE_10_PERCENT'] },
+      severity: { enum: ['high', 'medium', 'low'] },
+      message: str,
+      figures: { type: 'object', additionalProperties: { type: ['number', 'null'] } },
+    },
+  },
+  AnnualReport: {
+    type: 'object',
+    required: ['charityId', 'year', 'income', 'previousYearIncome', 'expenditure', 'ratios', 'findings'],
+    properties: {
+      charityId: str,
+      year: { type: 'integer' },
+      publicFundraising: { type: 'boolean' },
+      income: total('Donations received in the year'),
+      previousYearIncome: total('Donations received in the year before'),
+      expenditure: {
+        type: 'object',
+        properties: { program: total('Charitable activities'), management: total('Management'), fundraising: total('Fundraising'), total: total('All spending') },
+      },
+      ratios: {
+        type: 'object',
+        description: 'Rounded to 4 decimals; null when the denominator is 0. Findings compare exact integers.',
+        properties: { programToPreviousIncome: { type: ['number', 'null'] }, managementToTotal: { type: ['number', 'null'] } },
+      },
+      counts: { type: 'object', properties: { donations: { type: 'integer' }, disbursements: { type: 'integer' } } },
+      findings: {
+        type: 'array',
+        description: 'Charity Law art. 61 (art. 60 before 2023), for public-fundraising charities only: program spending below 70% of the previous year\'s income (none when that income is 0), management costs above 10% of the year\'s spending.',
+        items: ref('Finding'),
+      },
+    },
+  },
+  LedgerTransaction: {
+    type: 'object',
+    properties: {
+      txId: str,
+      blockNumber: { type: 'integer' },
+      timestamp: dateTime,
+      creator: actor,
+      contract: str,
+      function: str,
+      validationCode: str,
+      endorsers: { type: 'array', items: str },
+      writes: { type: 'array', items: str, description: 'Keys written; composite keys rendered as type/part/part' },
+    },
+  },
+};
+
+/** Paths of the section. */
+export const donationPaths: Record<string, Schema> = {
+  '/api/v1/charities': {
+    post: {
+      summary: 'Register a charity (civil, registrar)',
+      security: secured,
+      parameters: [idempotencyKey],
+      requestBody: body({ type: 'object', required: ['id', 'name', 'creditCode', 'publicFundraising'], properties: { id: str, name: str, creditCode: str, publicFundraising: { type: 'boolean' } } }),
+      responses: { '201': ok(ref('Charity'), 'Registered'), ...errors, '409': problem('DUPLICATE_ID') },
+    },
+  },
+  '/api/v1/charities/{id}': {
+    get: { summary: `A charity. ${readRule}`, security: secured, parameters: [idParam], responses: { '200': ok(ref('Charity')), ...errors, '404': problem('CHARITY_NOT_FOUND') } },
+  },
+  '/api/v1/projects': {
+    post: {
+      summary: 'Create a project for the charity named in the token (charity, charity role)',
+      security: secured,
+      parameters: [idempotencyKey],
+      requestBody: body({ type: 'object', required: ['title', 'targetAmount'], properties: { id: str, title: str, targetAmount: fen('Target') } }),
+      responses: { '201': ok(ref('Project'), 'Created'), ...errors, '404': problem('CHARITY_NOT_FOUND'), '409': problem('DUPLICATE_ID') },
+    },
+  },
+  '/api/v1/projects/{id}': {
+    get: { summary: `A project with raised, disbursed and balance. ${readRule}`, security: secured, parameters: [idParam], responses: { '200': ok(ref('Project')), ...errors, '404': problem('PROJECT_NOT_FOUND') } },
+  },
+  '/api/v1/donations': {
+    post: {
+      summary: "Record a donation to a project of the token's charity (charity, charity role)",
+      security: secured,
+      parameters: [idempotencyKey],
+      requestBody: body(donationBody),
+      responses: {
+        '201': ok({ type: 'object', properties: { id: str, donation: ref('Donation'), txId: str, blockNumber: { type: 'integer' } } }, 'Recorded'),
+        ...errors,
+        '404': problem('PROJECT_NOT_FOUND'),
+        '409': problem('DUPLICATE_ID'),
+        '422': problem('TOTAL_LIMIT_EXCEEDED: a running total would pass 2^53 − 1 fen'),
+      },
+    },
+  },
+  '/api/v1/donations/batch': {
+    post: {
+      summary: 'Record 1..1000 donations in one transaction, all or nothing (charity, charity role)',
+      security: secured,
+      parameters: [idempotencyKey],
+      requestBody: body({ type: 'object', required: ['items'], properties: { items: { type: 'array', minItems: 1, maxItems: 1000, items: donationBody } } }),
+      responses: {
+        '201': ok({ type: 'object', properties: { items: { type: 'array', items: { type: 'object', properties: { id: str, donation: ref('Donation') } } }, txId: str, blockNumber: { type: 'integer' } } }, 'Recorded'),
+        ...errors,
+        '404': problem('PROJECT_NOT_FOUND'),
+        '409': problem('DUPLICATE_ID'),
+      },
+    },
+  },
+  '/api/v1/donations/{id}': {
+    get: { summary: `A donation with what is left of it. ${readRule}`, security: secured, parameters: [idParam], responses: { '200': ok(ref('Donation')), ...errors, '404': problem('DONATION_NOT_FOUND') } },
+  },
+  '/api/v1/disbursements': {
+    post: {
+      summary: "Record a disbursement from a project of the token's charity; it consumes the oldest unspent donations first (charity, charity role)",
+      security: secured,
+      parameters: [idempotencyKey],
+      requestBody: body({
+        type: 'object',
+        required: ['projectId', 'amount', 'category'],
+        properties: {
+          id: str,
+          projectId: str,
+          amount: fen('Amount'),
+          category,
+          beneficiary: { type: 'object', required: ['idNumber'], description: 'The ID number becomes beneficiaryRef; the name is never stored', properties: { idNumber: str, name: str } },
+          payee: str,
+          evidenceDigest: { type: 'string', pattern: '^[0-9a-fA-F]{64}$' },
+          memo: { type: 'string', maxLength: 500, description: 'Shown to auditors; must not hold personal data' },
+          paidAt: businessDate('When the money was paid'),
+        },
+      }),
+      responses: {
+        '201': ok({ type: 'object', properties: { id: str, disbursement: ref('Disbursement'), txId: str, blockNumber: { type: 'integer' } } }, 'Recorded'),
+        ...errors,
+        '404': problem('PROJECT_NOT_FOUND'),
+        '409': problem('DUPLICATE_ID'),
+        '422': problem('INSUFFICIENT_FUNDS: more than the project balance'),
+      },
+    },
+  },
+  '/api/v1/disbursements/{id}': {
+    get: { summary: `A disbursement with its sources. ${readRule}`, security: secured, parameters: [idParam], responses: { '200': ok(ref('Disbursement')), ...errors, '404': problem('DISBURSEMENT_NOT_FOUND') } },
+  },
+  '/api/v1/audit/donations/{id}/trace': {
+    get: {
+      summary: `Forward trace: a donation to every disbursement and beneficiary it paid for. ${auditRule}`,
+      security: secured,
+      parameters: [idParam],
+      responses: {
+        '200': ok({
+          type: 'object',
+          properties: {
+            donation: ref('Donation'),
+            allocations: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: { disbursementId: str, amount: fen('Share'), category, beneficiaryRef: pseudonym('beneficiary'), payee: str, paidAt: dateTime, txId: str, blockNumber: traceBlock, timestamp: dateTime },
+              },
+            },
+            remaining: total('Not yet spent'),
+          },
+        }),
+        ...errors,
+        '404': problem('DONATION_NOT_FOUND'),
+      },
+    },
+  },
+  '/api/v1/audit/disbursements/{id}/trace': {
+    get: {
+      summary: `Backward trace: a disbursement to the donations and donor pseudonyms that paid for it. ${auditRule}`,
+      security: secured,
+      parameters: [idParam],
+      responses: {
+        '200': ok({
+          type: 'object',
+          properties: {
+            disbursement: ref('Disbursement'),
+            sources: {
+              type: 'array',
+              items: { type: 'object', properties: { donationId: str, amount: fen('Share'), donorRef: pseudonym('donor'), anonymous: { type: 'boolean' }, receivedAt: dateTime, txId: str, blockNumber: traceBlock } },
+            },
+          },
+        }),
+        ...errors,
+        '404': problem('DISBURSEMENT_NOT_FOUND'),
+      },
+    },
+  },
+  '/api/v1/audit/charities/{id}/report': {
+    get: {
+      summary: `Annual compliance report (a few key reads, whatever the volume). ${auditRule}`,
+      security: secured,
+      parameters: [idParam, yearQuery],
+      responses: { '200': ok(ref('AnnualReport')), ...errors, '404': problem('CHARITY_NOT_FOUND') },
+    },
+  },
+  '/api/v1/audit/charities/{id}/export.csv': {
+    get: {
+      summary: `A charity's donations and disbursements of a year as CSV for working papers (RFC 4180; text that would start a spreadsheet formula is prefixed with an apostrophe). ${auditRule}`,
+      security: secured,
+      parameters: [idParam, yearQuery],
+      responses: { '200': { description: 'CSV, header row first', content: { 'text/csv': { schema: { type: 'string' } } } }, ...errors, '404': problem('CHARITY_NOT_FOUND') },
+    },
+  },
+  '/api/v1/audit/history/{entity}/{id}': {
+    get: {
+      summary: `Every version of a charity, project, donation or disbursement, oldest first, with its transaction and block. ${auditRule}`,
+      security: secured,
+      parameters: [
+        { name: 'entity', in: 'path', required: true, schema: { enum: ['charity', 'project', 'donation', 'disbursement'] } },
+        idParam,
+        { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 500, default: 50 } },
+        { name: 'cursor', in: 'query', required: false, schema: str },
+      ],
+      responses: {
+        '200': ok({
+          type: 'object',
+          required: ['entity', 'id', 'items'],
+          properties: {
+            entity: str,
+            id: str,
+            items: { type: 'array', items: { type: 'object', properties: { txId: str, blockNumber: { type: 'integer' }, timestamp: dateTime, isDelete: { type: 'boolean' }, record: { type: 'object' } } } },
+            nextCursor: str,
+          },
+        }),
+        ...errors,
+        '404': problem('*_NOT_FOUND'),
+      },
+    },
+  },
+  '/api/v1/audit/transactions/{txId}': {
+    get: {
+      summary: 'A transaction: block, creator, contract and function, validation code, endorsers, keys written (audit org, auditor)',
+      security: secured,
+      parameters: [{ name: 'txId', in: 'path', required: true, schema: str }],
+      responses: { '200': ok(ref('LedgerTransaction')), ...errors, '404': problem('TX_NOT_FOUND') },
+    },
+  },
+  '/api/v1/audit/ledger/verify': {
+    get: {
+      summary: 'Recompute the block hash chain from the genesis block (audit org, auditor)',
+      security: secured,
+      responses: {
+        '200': ok({ type: 'object', required: ['ok', 'height', 'checkedBlocks'], properties: { ok: { type: 'boolean' }, height: { type: 'integer' }, checkedBlocks: { type: 'integer' }, firstBadBlock: { type: 'integer' } } }),
+        ...errors,
+      },
+    },
+  },
+};

@@ -1,0 +1,25 @@
+/** Building blocks of the OpenAPI document, shared by its sections. */
+export type Schema = Record<string, unknown>;
+
+export const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
+export const json = (schema: Schema) => ({ 'application/json': { schema } });
+export const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ref('Problem') } } });
+export const ok = (schema: Schema, description = 'OK') => ({ description, content: json(schema) });
+export const body = (schema: Schema) => ({ required: true, content: json(schema) });
+export const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
+export const idempotencyKey = { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 } };
+export const secured = [{ bearer: [] }];
+export const errors = {
+  '400': problem('Validation failed'),
+  '401': problem('Missing or invalid token'),
+  '403': problem('Not allowed for this org or role'),
+};
+export const page = (item: Schema): Schema => ({
+  type: 'object',
+  required: ['items'],
+  properties: { items: { type: 'array', items: item }, nextCursor: { type: 'string' } },
+});
+export const write = (extra: Schema): Schema => ({
+  type: 'object',
+  properties: { ...extra, txId: { type: 'string' }, blockNumber: { type: 'integer' } },
+});
