@@ -11,7 +11,8 @@ const USAGE = `usage: npm run bench:audit -- [--data-dir <dir>] [--donations <n>
 Seeds a data directory with the demo (npm run seed:demo) unless it already holds that many records, starts
 the gateway on it, and measures forward and backward traces and the annual report over HTTP, one at a time
 and under concurrency. Defaults: --data-dir .cache/bench-audit/<donations>-<disbursements>,
---donations 100000, --disbursements donations/10, --requests 2000, --concurrency 16.`;
+--donations 100000, --disbursements donations/10, --requests 2000, --concurrency 4 (twice the cores of the
+reference machine: more only queues).`;
 
 const MAIN = path.join(__dirname, '../gateway/src/main.js');
 const SEED = path.join(__dirname, 'seed-demo.js');
@@ -142,11 +143,11 @@ async function main(): Promise<void> {
   const donations = count(args.donations, 'donations', 100_000);
   const disbursements = count(args.disbursements, 'disbursements', Math.max(1, Math.floor(donations / 10)));
   const requests = count(args.requests, 'requests', 2000);
-  const concurrency = count(args.concurrency, 'concurrency', 16);
+  const concurrency = count(args.concurrency, 'concurrency', 4);
   const dataDir = path.resolve(typeof args['data-dir'] === 'string' ? args['data-dir'] : path.join('.cache', 'bench-audit', `${donations}-${disbursements}`));
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   console.log(`bench:audit: data=${dataDir} donations=${donations} disbursements=${disbursements} requests=${requests} concurrency=${concurrency}`);
-  console.log(`bench:audit: node ${process.version}, ${os.cpus().length} cores (${cpu}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`);
+  console.log(`bench:audit: node ${process.version}, ${os.availableParallelism()} cores (nproc), ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`);
 
   await fs.mkdir(dataDir, { recursive: true });
   let have = manifestTotals(await readManifest(dataDir));
