@@ -46,18 +46,22 @@ export function notFoundCode(entity: HistoryEntity): ErrorCode {
   return ENTITY[entity].code;
 }
 
+/** A charity, or CHARITY_NOT_FOUND. */
 export function getCharity(ctx: Context, id: string): Promise<Charity> {
   return mustRead<Charity>(ctx, entityKey(ctx, 'charity', id), 'CHARITY_NOT_FOUND', `charity ${id}`);
 }
 
+/** A project, or PROJECT_NOT_FOUND. */
 export function getProject(ctx: Context, id: string): Promise<Project> {
   return mustRead<Project>(ctx, entityKey(ctx, 'project', id), 'PROJECT_NOT_FOUND', `project ${id}`);
 }
 
+/** A donation, or DONATION_NOT_FOUND. */
 export function getDonation(ctx: Context, id: string): Promise<Donation> {
   return mustRead<Donation>(ctx, entityKey(ctx, 'donation', id), 'DONATION_NOT_FOUND', `donation ${id}`);
 }
 
+/** A disbursement, or DISBURSEMENT_NOT_FOUND. */
 export function getDisbursement(ctx: Context, id: string): Promise<Disbursement> {
   return mustRead<Disbursement>(ctx, entityKey(ctx, 'disbursement', id), 'DISBURSEMENT_NOT_FOUND', `disbursement ${id}`);
 }
@@ -67,10 +71,12 @@ export async function readTotals(ctx: Context, charityId: string, year: number):
   return (await readJson<CharityYearTotals>(ctx, totalsKey(ctx, charityId, year))) ?? emptyTotals(charityId, year);
 }
 
+/** The key of a charity's totals for a year. */
 export function totalsKey(ctx: Context, charityId: string, year: number): string {
   return key(ctx, KEYS.totals, [charityId, String(year)]);
 }
 
+/** Totals of a year with nothing recorded yet. */
 export function emptyTotals(charityId: string, year: number): CharityYearTotals {
   return { charityId, year, income: 0, donationCount: 0, expenditure: { program: 0, management: 0, fundraising: 0 }, disbursementCount: 0 };
 }

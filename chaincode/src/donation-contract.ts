@@ -169,6 +169,7 @@ export class DonationContract extends Contract {
     return canonicalJson(disbursement);
   }
 
+  /** A donation with what is left of it (auditors, the civil registrar, the owning charity). */
   @Transaction(false)
   @Returns('string')
   async GetDonation(ctx: Context, id: string): Promise<string> {
@@ -177,6 +178,7 @@ export class DonationContract extends Contract {
     return canonicalJson(donation);
   }
 
+  /** A disbursement with its sources (auditors, the civil registrar, the owning charity). */
   @Transaction(false)
   @Returns('string')
   async GetDisbursement(ctx: Context, id: string): Promise<string> {

@@ -30,6 +30,7 @@ export async function registerCharity(ctx: DomainContext, who: SigningIdentity, 
   return w;
 }
 
+/** A charity; the chaincode decides who may read it. */
 export function getCharity(ctx: DomainContext, who: SigningIdentity, id: string): Promise<Charity> {
   return read<Charity>(ctx, who, FN.getCharity, [id]);
 }
@@ -48,6 +49,7 @@ export async function createProject(ctx: DomainContext, who: SigningIdentity, ch
   return w;
 }
 
+/** A project with its money figures; the chaincode decides who may read it. */
 export function getProject(ctx: DomainContext, who: SigningIdentity, id: string): Promise<Project> {
   return read<Project>(ctx, who, FN.getProject, [id]);
 }

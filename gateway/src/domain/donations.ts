@@ -139,10 +139,12 @@ export async function recordDisbursement(ctx: DomainContext, who: SigningIdentit
   return { id: w.value.id, disbursement: w.value, txId: w.txId, blockNumber: w.blockNumber };
 }
 
+/** A donation with what is left of it; the chaincode decides who may read it. */
 export function getDonation(ctx: DomainContext, who: SigningIdentity, id: string): Promise<Donation> {
   return read<Donation>(ctx, who, FN.getDonation, [id]);
 }
 
+/** A disbursement with its sources; the chaincode decides who may read it. */
 export function getDisbursement(ctx: DomainContext, who: SigningIdentity, id: string): Promise<Disbursement> {
   return read<Disbursement>(ctx, who, FN.getDisbursement, [id]);
 }

@@ -66,6 +66,7 @@ export function amountField(v: unknown, name: string): number {
   return v;
 }
 
+/** A JSON boolean; absent is allowed only when `optional`. */
 export function booleanField(v: unknown, name: string, opts: { optional?: boolean } = {}): boolean | undefined {
   if (v === undefined || v === null) {
     if (opts.optional) return undefined;
