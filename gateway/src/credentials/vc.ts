@@ -1,4 +1,4 @@
-import { createHash, sign } from 'node:crypto';
+import { createHash, sign, verify, type KeyObject } from 'node:crypto';
 import type { HeldKey } from './issuer-keys';
 
 /** The W3C VC 2.0 payload of an e-certificate credential. */
@@ -76,4 +76,19 @@ export function signCredentialAsync(vc: CertificateCredential, key: HeldKey): Pr
 /** SHA-256 of the exact JWS string, hex: the on-chain digest. */
 export function digestOf(jws: string): string {
   return createHash('sha256').update(jws).digest('hex');
+}
+
+/**
+ * Checks the ES256 signature of a compact JWS over `header.payload`, on
+ * libuv's thread pool so verification does not hold the event loop. The
+ * caller has already checked the header's alg.
+ */
+export function verifyCredentialSignature(jws: string, publicKey: KeyObject): Promise<boolean> {
+  const dot = jws.lastIndexOf('.');
+  const signature = Buffer.from(jws.slice(dot + 1), 'base64url');
+  // ES256 signatures are exactly r||s, 32 bytes each.
+  if (dot <= 0 || signature.length !== 64) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    verify('sha256', Buffer.from(jws.slice(0, dot)), { key: publicKey, dsaEncoding: 'ieee-p1363' }, signature, (err, ok) => resolve(!err && ok));
+  });
 }

@@ -6,7 +6,7 @@ import { schemaErrors } from '../../../chaincode/src/schema';
 import type { SigningIdentity } from '../../../network/pki/types';
 import { pseudonym } from '../credentials/holder-ref';
 import type { HeldKey } from '../credentials/issuer-keys';
-import { buildCredential, digestOf, signCredential, signCredentialAsync, type CertificateCredential } from '../credentials/vc';
+import { buildCredential, digestOf, signCredentialAsync, type CertificateCredential } from '../credentials/vc';
 import { read, write } from './calls';
 import type { DomainContext } from './context';
 import { DomainError, invalid } from './errors';
@@ -84,7 +84,7 @@ function anchored(p: Prepared, credential: string): Signed {
 /** Issues one certificate: sign the VC, anchor its digest. */
 export async function issue(ctx: DomainContext, who: SigningIdentity, body: unknown) {
   const prepared = await prepare(ctx, who.mspId, body, 'body');
-  const p = anchored(prepared, signCredential(prepared.vc, prepared.key));
+  const p = anchored(prepared, await signCredentialAsync(prepared.vc, prepared.key));
   const r = await write<CertificateRecord>(ctx, who, FN.issue, [JSON.stringify(p.input)]);
   return { id: r.value.id, credential: p.credential, record: r.value, txId: r.txId, blockNumber: r.blockNumber };
 }
