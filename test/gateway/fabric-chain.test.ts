@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import { generateKeyPairSync, sign, verify } from 'node:crypto';
+import { newNodeSigner } from '../../gateway/src/ledger/fabric/signer';
 import * as grpc from '@grpc/grpc-js';
 import { CommitError, GatewayError } from '@hyperledger/fabric-gateway';
 import { peer } from '@hyperledger/fabric-protos';
@@ -68,5 +70,28 @@ describe('Fabric error mapping', function () {
   it('maps an MVCC commit failure to MVCC_READ_CONFLICT so the gateway retries it', function () {
     const err = new CommitError({ code: peer.TxValidationCode.MVCC_READ_CONFLICT, transactionId: 'abc' });
     expect(toLedgerError(err)).to.include({ code: 'MVCC_READ_CONFLICT', txId: 'abc' });
+  });
+});
+
+describe('Fabric signer', function () {
+  it('signs with low S, as Fabric requires, and the signature still verifies', async function () {
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const signer = newNodeSigner(privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
+    const half = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n / 2n;
+    let highBefore = 0;
+    for (let i = 0; i < 40; i++) {
+      const message = Buffer.from(`message ${i}`);
+      const der = Buffer.from(await signer(message));
+      const rLen = der[3];
+      const sLen = der[5 + rLen];
+      const s = BigInt(`0x${der.subarray(6 + rLen, 6 + rLen + sLen).toString('hex')}`);
+      expect(s <= half, `signature ${i} has a high S`).to.equal(true);
+      expect(verify('sha256', message, publicKey, der)).to.equal(true);
+      // Node's own signatures are high-S about half the time, so the rewrite is exercised.
+      const raw = sign('sha256', message, privateKey);
+      const rawS = BigInt(`0x${raw.subarray(6 + raw[3], 6 + raw[3] + raw[5 + raw[3]]).toString('hex')}`);
+      if (rawS > half) highBefore++;
+    }
+    expect(highBefore).to.be.greaterThan(0);
   });
 });

@@ -56,7 +56,8 @@ install_chaincode() {
 start_chaincode_server() {
   local org="$1" tls
   tls="$(peer_crypto_dir "$org")/tls"
-  start_process "chaincode-$org" "$CC_SERVER_BIN" server \
+  # fabric-shim logs every transaction at INFO; WARNING keeps errors and saves the formatting.
+  start_process "chaincode-$org" env CORE_CHAINCODE_LOGGING_LEVEL="${CHAINCODE_LOGGING_LEVEL:-WARNING}" "$CC_SERVER_BIN" server \
     --chaincode-address "127.0.0.1:$(cc_server_port "$org")" \
     --chaincode-id "${PACKAGE_ID[$org]}" \
     --module-path "$REPO_ROOT" \

@@ -5,17 +5,16 @@ import {
   GatewayError,
   connect,
   hash,
-  signers,
   type Contract,
   type Gateway,
   type Network,
 } from '@hyperledger/fabric-gateway';
-import { createPrivateKey } from 'node:crypto';
 import { isErrorCode, parseCodedMessage } from '../../../../chaincode/src/errors';
 import { enrol } from '../../../../network/pki';
 import type { CertifiedKey, SigningIdentity } from '../../../../network/pki/types';
 import { LedgerError, type ChainCheck, type Committed, type Ledger, type LedgerEvent, type LedgerTransaction } from '../ledger';
 import { FabricChainVerifier } from './block-chain';
+import { newNodeSigner } from './signer';
 import { decodeBlock, decodeTransaction, validationCodeName } from './transactions';
 
 /** How to reach the Fabric network. */
@@ -80,8 +79,8 @@ class FabricLedger implements Ledger {
       gw = connect({
         client: this.#client,
         identity: { mspId: identity.mspId, credentials: Buffer.from(identity.certificatePem) },
-        signer: signers.newPrivateKeySigner(createPrivateKey(identity.privateKeyPem)),
-        hash: hash.sha256,
+        signer: newNodeSigner(identity.privateKeyPem),
+        hash: hash.none,
         evaluateOptions: () => ({ deadline: Date.now() + (t.evaluate ?? 10_000) }),
         endorseOptions: () => ({ deadline: Date.now() + (t.endorse ?? 30_000) }),
         submitOptions: () => ({ deadline: Date.now() + (t.submit ?? 10_000) }),
