@@ -22,11 +22,6 @@ export async function findKey(ctx: Context, kid: string): Promise<IssuerKey | un
   return readJson<IssuerKey>(ctx, key(ctx, KEY, [kid]));
 }
 
-/** True when `key` was valid at `at`: activated before it and not yet retired. */
-export function keyValidAt(k: IssuerKey, at: string): boolean {
-  if (at < k.activatedAt) return false;
-  return k.retiredAt === undefined || at < k.retiredAt;
-}
 
 function parseJwk(raw: string): PublicJwk {
   const jwk = requireObject('jwk', parseArg<unknown>('jwk', raw));

@@ -7,7 +7,7 @@ import { canonicalJson } from '../../chaincode/src/codec';
 import { parseCodedMessage } from '../../chaincode/src/errors';
 import { EVENTS } from '../../chaincode/src/events';
 import { FN } from '../../chaincode/src/functions';
-import { keyValidAt } from '../../chaincode/src/issuer-registry-contract';
+import { keyValidAt } from '../../chaincode/src/key-validity';
 import { MSP, type IssuerKey } from '../../chaincode/src/models';
 import { openDevnet, type ChaincodeEvent, type Devnet } from '../../network/devnet';
 import { enrol } from '../../network/pki';

@@ -1,7 +1,7 @@
 import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { decodeProtectedHeader } from 'jose';
 import { FN } from '../../../chaincode/src/functions';
-import { keyValidAt } from '../../../chaincode/src/issuer-registry-contract';
+import { keyValidAt } from '../../../chaincode/src/key-validity';
 import type { CertificateRecord, IssuerKey, VerificationContext } from '../../../chaincode/src/models';
 import { CERT_URN_PREFIX, ISSUER_URN_PREFIX, digestOf, verifyCredentialSignature } from '../credentials/vc';
 import { blockNumberOf } from './block-numbers';
