@@ -2,6 +2,8 @@ import { MSP, type CertificateType } from '../../../chaincode/src/models';
 
 const date = { type: 'string', format: 'date' };
 const text = (maxLength = 200) => ({ type: 'string', minLength: 1, maxLength });
+/** 统一社会信用代码: 18 characters of digits and capitals without I, O, S, V, Z. */
+const creditCode = { type: 'string', pattern: '^[0-9A-HJ-NPQRTUWXY]{18}$' };
 
 /** The certificate types every fresh ledger starts with, all issued by civil affairs. */
 export const SEED_TYPES: ReadonlyArray<Omit<CertificateType, 'registeredAt'>> = [
@@ -67,7 +69,7 @@ export const SEED_TYPES: ReadonlyArray<Omit<CertificateType, 'registeredAt'>> = 
       required: ['institutionName', 'creditCode', 'beds'],
       properties: {
         institutionName: text(),
-        creditCode: { type: 'string', pattern: '^[0-9A-HJ-NPQRTUWXY]{18}$' },
+        creditCode,
         beds: { type: 'integer', minimum: 1, maximum: 100000 },
         address: text(400),
       },
@@ -83,7 +85,7 @@ export const SEED_TYPES: ReadonlyArray<Omit<CertificateType, 'registeredAt'>> = 
       required: ['charityName', 'creditCode', 'publicFundraising'],
       properties: {
         charityName: text(),
-        creditCode: { type: 'string', pattern: '^[0-9A-HJ-NPQRTUWXY]{18}$' },
+        creditCode,
         publicFundraising: { type: 'boolean' },
         registeredOn: date,
       },
