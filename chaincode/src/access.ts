@@ -1,5 +1,5 @@
 import type { Context } from 'fabric-contract-api';
-import { ChaincodeError } from './errors';
+import { CodedError } from './errors';
 import { ATTR, type Actor, type Role } from './models';
 
 /** The caller's MSP ID. */
@@ -30,11 +30,11 @@ export function actorOf(ctx: Context): Actor {
 export function requireCaller(ctx: Context, rule: { msps?: readonly string[]; roles: readonly Role[] }): void {
   const msp = callerMsp(ctx);
   if (rule.msps && !rule.msps.includes(msp)) {
-    throw new ChaincodeError('FORBIDDEN', `organisation ${msp} may not do this`);
+    throw new CodedError('FORBIDDEN', `organisation ${msp} may not do this`);
   }
   const roles = callerRoles(ctx);
   if (!rule.roles.some((r) => roles.has(r))) {
-    throw new ChaincodeError('FORBIDDEN', `requires role ${rule.roles.join(' or ')}`);
+    throw new CodedError('FORBIDDEN', `requires role ${rule.roles.join(' or ')}`);
   }
 }
 

@@ -3,7 +3,7 @@ import { isoTime } from './access';
 import { requireAuditor } from './charity-access';
 import { KEYS, entityKey, getCharity, getDisbursement, getDonation, notFoundCode, readTotals } from './charity-state';
 import { canonicalJson, decode } from './codec';
-import { ChaincodeError } from './errors';
+import { CodedError } from './errors';
 import { CONTRACTS, MAX_PAGE } from './functions';
 import {
   HISTORY_ENTITIES,
@@ -31,7 +31,7 @@ export type ExportKind = (typeof EXPORT_KINDS)[number];
 
 function requireYear(raw: string): number {
   const year = Number(raw);
-  if (!/^\d{4}$/.test(raw) || year < 1900) throw new ChaincodeError('VALIDATION_FAILED', 'year must be a four-digit year from 1900');
+  if (!/^\d{4}$/.test(raw) || year < 1900) throw new CodedError('VALIDATION_FAILED', 'year must be a four-digit year from 1900');
   return year;
 }
 
@@ -181,15 +181,15 @@ export class AuditContract extends Contract {
   @Returns('string')
   async History(ctx: Context, entity: string, id: string, limit: string, cursor: string): Promise<string> {
     if (!HISTORY_ENTITIES.includes(entity as HistoryEntity)) {
-      throw new ChaincodeError('VALIDATION_FAILED', `entity must be one of ${HISTORY_ENTITIES.join(', ')}`);
+      throw new CodedError('VALIDATION_FAILED', `entity must be one of ${HISTORY_ENTITIES.join(', ')}`);
     }
     const kind = entity as HistoryEntity;
     const size = parseLimit(limit, MAX_PAGE, 100);
-    if (cursor !== '' && !/^\d{1,9}$/.test(cursor)) throw new ChaincodeError('VALIDATION_FAILED', 'cursor is malformed');
+    if (cursor !== '' && !/^\d{1,9}$/.test(cursor)) throw new CodedError('VALIDATION_FAILED', 'cursor is malformed');
     const offset = cursor === '' ? 0 : Number(cursor);
     const k = entityKey(ctx, kind, id);
     const current = await readJson<{ id: string; charityId?: string }>(ctx, k);
-    if (!current) throw new ChaincodeError(notFoundCode(kind), `${kind} ${id} not found`);
+    if (!current) throw new CodedError(notFoundCode(kind), `${kind} ${id} not found`);
     requireAuditor(ctx, kind === 'charity' ? current.id : (current.charityId ?? ''));
 
     const raw: Array<{ txId: string; timestamp: { seconds: unknown; nanos: unknown }; isDelete: boolean; value: Uint8Array }> = [];
@@ -217,7 +217,7 @@ export class AuditContract extends Contract {
   @Returns('string')
   async ExportPage(ctx: Context, charityId: string, yearText: string, kind: string, limit: string, cursor: string): Promise<string> {
     const year = requireYear(yearText);
-    if (!EXPORT_KINDS.includes(kind as ExportKind)) throw new ChaincodeError('VALIDATION_FAILED', `kind must be one of ${EXPORT_KINDS.join(', ')}`);
+    if (!EXPORT_KINDS.includes(kind as ExportKind)) throw new CodedError('VALIDATION_FAILED', `kind must be one of ${EXPORT_KINDS.join(', ')}`);
     const charity = await getCharity(ctx, charityId);
     requireAuditor(ctx, charity.id);
     const size = parseLimit(limit, MAX_PAGE, MAX_PAGE);

@@ -2,7 +2,7 @@ import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-a
 import { actorOf, callerMsp, requireCaller, txTime } from './access';
 import { canonicalJson, encode } from './codec';
 import { getType, findType } from './certificate-type-contract';
-import { ChaincodeError } from './errors';
+import { CodedError } from './errors';
 import { EVENTS } from './events';
 import { CONTRACTS, MAX_BATCH, MAX_PAGE } from './functions';
 import { findKey } from './issuer-registry-contract';
@@ -45,7 +45,7 @@ function parseInput(raw: unknown, where: string): IssueCertificateInput {
   if (body.validUntil !== undefined && body.validUntil !== null) {
     input.validUntil = requireDateTime(`${where}.validUntil`, body.validUntil);
     if (input.validUntil <= input.validFrom) {
-      throw new ChaincodeError('VALIDATION_FAILED', `${where}.validUntil must be after validFrom`);
+      throw new CodedError('VALIDATION_FAILED', `${where}.validUntil must be after validFrom`);
     }
   }
   return input;
@@ -54,7 +54,7 @@ function parseInput(raw: unknown, where: string): IssueCertificateInput {
 function parseStatus(v: unknown): CertificateStatus | undefined {
   if (v === undefined || v === null || v === '') return undefined;
   if (typeof v !== 'string' || !STATUSES.includes(v as CertificateStatus)) {
-    throw new ChaincodeError('VALIDATION_FAILED', `status must be one of ${STATUSES.join(', ')}`);
+    throw new CodedError('VALIDATION_FAILED', `status must be one of ${STATUSES.join(', ')}`);
   }
   return v as CertificateStatus;
 }
@@ -85,12 +85,12 @@ export class CertificateContract extends Contract {
   async IssueBatch(ctx: Context, inputsJson: string): Promise<string> {
     const raw = parseArg<unknown>('items', inputsJson);
     if (!Array.isArray(raw) || raw.length === 0 || raw.length > MAX_BATCH) {
-      throw new ChaincodeError('VALIDATION_FAILED', `items must be an array of 1 to ${MAX_BATCH} certificates`);
+      throw new CodedError('VALIDATION_FAILED', `items must be an array of 1 to ${MAX_BATCH} certificates`);
     }
     const inputs = raw.map((r, i) => parseInput(r, `items[${i}]`));
     const seen = new Set<string>();
     for (const input of inputs) {
-      if (seen.has(input.id)) throw new ChaincodeError('DUPLICATE_ID', `certificate ${input.id} appears twice in the batch`);
+      if (seen.has(input.id)) throw new CodedError('DUPLICATE_ID', `certificate ${input.id} appears twice in the batch`);
       seen.add(input.id);
     }
     const records = await this.issueAll(ctx, inputs);
@@ -120,7 +120,7 @@ export class CertificateContract extends Contract {
     } finally {
       await it.close();
     }
-    if (items.length === 0) throw new ChaincodeError('CERT_NOT_FOUND', `certificate ${id} not found`);
+    if (items.length === 0) throw new CodedError('CERT_NOT_FOUND', `certificate ${id} not found`);
     // Fabric 2.x returns key history newest first; the API promises oldest first.
     return canonicalJson({ items: items.reverse() });
   }
@@ -206,16 +206,16 @@ export class CertificateContract extends Contract {
     const msp = callerMsp(ctx);
     for (const type of new Set(inputs.map((i) => i.type))) {
       const t = await getType(ctx, type);
-      if (!t.issuerMsps.includes(msp)) throw new ChaincodeError('FORBIDDEN', `organisation ${msp} is not authorised to issue ${type}`);
+      if (!t.issuerMsps.includes(msp)) throw new CodedError('FORBIDDEN', `organisation ${msp} is not authorised to issue ${type}`);
     }
     for (const kid of new Set(inputs.map((i) => i.issuerKid))) {
       const signingKey = await findKey(ctx, kid);
-      if (!signingKey || signingKey.mspId !== msp) throw new ChaincodeError('KEY_NOT_FOUND', `key ${kid} is not registered for ${msp}`);
-      if (signingKey.status !== 'active') throw new ChaincodeError('KEY_NOT_ACTIVE', `key ${kid} is ${signingKey.status}`);
+      if (!signingKey || signingKey.mspId !== msp) throw new CodedError('KEY_NOT_FOUND', `key ${kid} is not registered for ${msp}`);
+      if (signingKey.status !== 'active') throw new CodedError('KEY_NOT_ACTIVE', `key ${kid} is ${signingKey.status}`);
     }
     const existing = await Promise.all(inputs.map((i) => exists(ctx, key(ctx, CERT, [i.id]))));
     const taken = existing.indexOf(true);
-    if (taken >= 0) throw new ChaincodeError('DUPLICATE_ID', `certificate ${inputs[taken].id} already exists`);
+    if (taken >= 0) throw new CodedError('DUPLICATE_ID', `certificate ${inputs[taken].id} already exists`);
 
     const now = txTime(ctx);
     const actor = actorOf(ctx);
@@ -252,11 +252,11 @@ export class CertificateContract extends Contract {
     const why = requireString('reason', reason, 500);
     const current = await this.mustGet(ctx, id);
     if (current.issuerMsp !== callerMsp(ctx)) {
-      throw new ChaincodeError('FORBIDDEN', `only ${current.issuerMsp} may change certificate ${id}`);
+      throw new CodedError('FORBIDDEN', `only ${current.issuerMsp} may change certificate ${id}`);
     }
     const rule = TRANSITIONS[action];
     if (!rule.from.includes(current.status)) {
-      throw new ChaincodeError('INVALID_TRANSITION', `cannot ${action} a certificate that is ${current.status}`);
+      throw new CodedError('INVALID_TRANSITION', `cannot ${action} a certificate that is ${current.status}`);
     }
     const updated: CertificateRecord = { ...current, status: rule.to, statusReason: why, updatedAt: txTime(ctx), updatedBy: actorOf(ctx) };
     await writeJson(ctx, key(ctx, CERT, [id]), updated);

@@ -1,7 +1,7 @@
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
 import { requireCaller, txTime } from './access';
 import { canonicalJson, encode } from './codec';
-import { ChaincodeError } from './errors';
+import { CodedError } from './errors';
 import { EVENTS } from './events';
 import { CONTRACTS } from './functions';
 import { MSP, type CertificateType } from './models';
@@ -26,10 +26,10 @@ function parseType(raw: string): Omit<CertificateType, 'registeredAt'> {
   const type = requireId('type', body.type);
   const title = requireString('title', body.title, 200);
   if (!Array.isArray(body.issuerMsps) || body.issuerMsps.length === 0) {
-    throw new ChaincodeError('VALIDATION_FAILED', 'issuerMsps must be a non-empty array of MSP IDs');
+    throw new CodedError('VALIDATION_FAILED', 'issuerMsps must be a non-empty array of MSP IDs');
   }
   const issuerMsps = body.issuerMsps.map((m, i) => requireId(`issuerMsps[${i}]`, m));
-  if (new Set(issuerMsps).size !== issuerMsps.length) throw new ChaincodeError('VALIDATION_FAILED', 'issuerMsps has duplicates');
+  if (new Set(issuerMsps).size !== issuerMsps.length) throw new CodedError('VALIDATION_FAILED', 'issuerMsps has duplicates');
   const schema = requireObject('schema', body.schema);
   compileSchema(schema);
   return { type, title, issuerMsps, schema };
@@ -49,7 +49,7 @@ export class CertificateTypeContract extends Contract {
     requireCaller(ctx, { msps: [MSP.civil], roles: ['registrar'] });
     const t = parseType(typeJson);
     const k = key(ctx, TYPE, [t.type]);
-    if (await readJson(ctx, k)) throw new ChaincodeError('DUPLICATE_ID', `certificate type ${t.type} already registered`);
+    if (await readJson(ctx, k)) throw new CodedError('DUPLICATE_ID', `certificate type ${t.type} already registered`);
     const record: CertificateType = { ...t, registeredAt: txTime(ctx) };
     await writeJson(ctx, k, record);
     ctx.stub.setEvent(EVENTS.certificateTypeRegistered, encode({ type: t.type }));

@@ -1,6 +1,6 @@
 import type { Context } from 'fabric-contract-api';
 import { callerAttr, callerMsp, callerRoles, requireCaller } from './access';
-import { ChaincodeError } from './errors';
+import { CodedError } from './errors';
 import { ATTR, MSP } from './models';
 
 /**
@@ -11,14 +11,14 @@ import { ATTR, MSP } from './models';
 export function actingCharity(ctx: Context): string {
   requireCaller(ctx, { msps: [MSP.charity], roles: ['charity'] });
   const charityId = callerAttr(ctx, ATTR.charity);
-  if (!charityId) throw new ChaincodeError('FORBIDDEN', 'the caller certificate names no charity');
+  if (!charityId) throw new CodedError('FORBIDDEN', 'the caller certificate names no charity');
   return charityId;
 }
 
 /** Throws FORBIDDEN unless the caller acts for `charityId`. */
 export function requireActingFor(ctx: Context, charityId: string, what: string): void {
   const mine = actingCharity(ctx);
-  if (mine !== charityId) throw new ChaincodeError('FORBIDDEN', `${what} belongs to another charity`);
+  if (mine !== charityId) throw new CodedError('FORBIDDEN', `${what} belongs to another charity`);
 }
 
 /** True when the caller is an auditor of the audit org: they read and audit everything. */
@@ -38,11 +38,11 @@ function isOwnCharity(ctx: Context, charityId: string): boolean {
 export function requireReader(ctx: Context, charityId: string): void {
   if (isAuditor(ctx) || isOwnCharity(ctx, charityId)) return;
   if (callerMsp(ctx) === MSP.civil && callerRoles(ctx).has('registrar')) return;
-  throw new ChaincodeError('FORBIDDEN', `the caller may not read records of charity ${charityId}`);
+  throw new CodedError('FORBIDDEN', `the caller may not read records of charity ${charityId}`);
 }
 
 /** Who may audit a charity (traces, reports, exports, history): auditors and the charity itself. */
 export function requireAuditor(ctx: Context, charityId: string): void {
   if (isAuditor(ctx) || isOwnCharity(ctx, charityId)) return;
-  throw new ChaincodeError('FORBIDDEN', `only auditors and charity ${charityId} itself may audit its records`);
+  throw new CodedError('FORBIDDEN', `only auditors and charity ${charityId} itself may audit its records`);
 }

@@ -3,7 +3,7 @@ import { actorOf, requireCaller, txTime } from './access';
 import { actingCharity, requireReader } from './charity-access';
 import { entityKey, getCharity, getProject } from './charity-state';
 import { canonicalJson, encode } from './codec';
-import { ChaincodeError } from './errors';
+import { CodedError } from './errors';
 import { EVENTS } from './events';
 import { CONTRACTS } from './functions';
 import { requireAmount } from './money';
@@ -16,9 +16,9 @@ const CREDIT_CODE = /^[0-9A-Za-z-]{1,64}$/;
 function parseCharity(raw: string): RegisterCharityInput {
   const body = requireObject('charity', parseArg<unknown>('charity', raw));
   requireOnlyFields('charity', body, ['id', 'name', 'creditCode', 'publicFundraising']);
-  if (typeof body.publicFundraising !== 'boolean') throw new ChaincodeError('VALIDATION_FAILED', 'publicFundraising must be a boolean');
+  if (typeof body.publicFundraising !== 'boolean') throw new CodedError('VALIDATION_FAILED', 'publicFundraising must be a boolean');
   const creditCode = requireString('creditCode', body.creditCode, 64);
-  if (!CREDIT_CODE.test(creditCode)) throw new ChaincodeError('VALIDATION_FAILED', 'creditCode must be letters, digits and hyphens');
+  if (!CREDIT_CODE.test(creditCode)) throw new CodedError('VALIDATION_FAILED', 'creditCode must be letters, digits and hyphens');
   return { id: requireId('id', body.id), name: requireString('name', body.name, 200), creditCode, publicFundraising: body.publicFundraising };
 }
 
@@ -45,7 +45,7 @@ export class CharityContract extends Contract {
     requireCaller(ctx, { msps: [MSP.civil], roles: ['registrar'] });
     const input = parseCharity(inputJson);
     const k = entityKey(ctx, 'charity', input.id);
-    if (await exists(ctx, k)) throw new ChaincodeError('DUPLICATE_ID', `charity ${input.id} already registered`);
+    if (await exists(ctx, k)) throw new CodedError('DUPLICATE_ID', `charity ${input.id} already registered`);
     const charity: Charity = { ...input, registeredAt: txTime(ctx), registeredBy: actorOf(ctx), txId: ctx.stub.getTxID() };
     await writeJson(ctx, k, charity);
     ctx.stub.setEvent(EVENTS.charityRegistered, encode({ id: charity.id }));
@@ -69,7 +69,7 @@ export class CharityContract extends Contract {
     const input = parseProject(inputJson);
     await getCharity(ctx, charityId);
     const k = entityKey(ctx, 'project', input.id);
-    if (await exists(ctx, k)) throw new ChaincodeError('DUPLICATE_ID', `project ${input.id} already exists`);
+    if (await exists(ctx, k)) throw new CodedError('DUPLICATE_ID', `project ${input.id} already exists`);
     const now = txTime(ctx);
     const project: Project = {
       ...input,

@@ -4,7 +4,7 @@ import { businessYear, requireBusinessDate } from './business-date';
 import { actingCharity, requireReader } from './charity-access';
 import { KEYS, WorkingSet, emptyTotals, entityKey, getDisbursement, getDonation, seqPart, totalsKey } from './charity-state';
 import { canonicalJson, encode } from './codec';
-import { ChaincodeError } from './errors';
+import { CodedError } from './errors';
 import { EVENTS } from './events';
 import { CONTRACTS, MAX_BATCH } from './functions';
 import { addFen, requireAmount } from './money';
@@ -30,10 +30,10 @@ const present = (v: unknown): boolean => v !== undefined && v !== null;
 function parseDonation(raw: unknown, where: string): RecordDonationInput {
   const body = requireObject(where, raw);
   requireOnlyFields(where, body, DONATION_FIELDS);
-  if (present(body.anonymous) && typeof body.anonymous !== 'boolean') throw new ChaincodeError('VALIDATION_FAILED', `${where}.anonymous must be a boolean`);
+  if (present(body.anonymous) && typeof body.anonymous !== 'boolean') throw new CodedError('VALIDATION_FAILED', `${where}.anonymous must be a boolean`);
   const anonymous = body.anonymous === true;
-  if (anonymous && present(body.donorRef)) throw new ChaincodeError('VALIDATION_FAILED', `${where}: an anonymous donation has no donorRef`);
-  if (!anonymous && !present(body.donorRef)) throw new ChaincodeError('VALIDATION_FAILED', `${where}.donorRef is required unless the donor is anonymous`);
+  if (anonymous && present(body.donorRef)) throw new CodedError('VALIDATION_FAILED', `${where}: an anonymous donation has no donorRef`);
+  if (!anonymous && !present(body.donorRef)) throw new CodedError('VALIDATION_FAILED', `${where}.donorRef is required unless the donor is anonymous`);
   return {
     id: requireId(`${where}.id`, body.id),
     projectId: requireId(`${where}.projectId`, body.projectId),
@@ -49,7 +49,7 @@ function parseDisbursement(raw: string): RecordDisbursementInput {
   const body = requireObject('disbursement', parseArg<unknown>('disbursement', raw));
   requireOnlyFields('disbursement', body, DISBURSEMENT_FIELDS);
   if (typeof body.category !== 'string' || !DISBURSEMENT_CATEGORIES.includes(body.category as DisbursementCategory)) {
-    throw new ChaincodeError('VALIDATION_FAILED', `category must be one of ${DISBURSEMENT_CATEGORIES.join(', ')}`);
+    throw new CodedError('VALIDATION_FAILED', `category must be one of ${DISBURSEMENT_CATEGORIES.join(', ')}`);
   }
   return {
     id: requireId('id', body.id),
@@ -66,7 +66,7 @@ function parseDisbursement(raw: string): RecordDisbursementInput {
 
 async function ownProject(ws: WorkingSet, ctx: Context, projectId: string, charityId: string): Promise<Project> {
   const project = await ws.must<Project>(entityKey(ctx, 'project', projectId), 'PROJECT_NOT_FOUND', `project ${projectId}`);
-  if (project.charityId !== charityId) throw new ChaincodeError('FORBIDDEN', `project ${projectId} belongs to another charity`);
+  if (project.charityId !== charityId) throw new CodedError('FORBIDDEN', `project ${projectId} belongs to another charity`);
   return project;
 }
 
@@ -103,7 +103,7 @@ export class DonationContract extends Contract {
   async ImportDonations(ctx: Context, inputsJson: string): Promise<string> {
     const raw = parseArg<unknown>('items', inputsJson);
     if (!Array.isArray(raw) || raw.length === 0 || raw.length > MAX_BATCH) {
-      throw new ChaincodeError('VALIDATION_FAILED', `items must be an array of 1 to ${MAX_BATCH} donations`);
+      throw new CodedError('VALIDATION_FAILED', `items must be an array of 1 to ${MAX_BATCH} donations`);
     }
     const inputs = raw.map((r, i) => parseDonation(r, `items[${i}]`));
     const donations = await this.recordAll(ctx, inputs);
@@ -120,11 +120,11 @@ export class DonationContract extends Contract {
     const ws = new WorkingSet(ctx);
     const project = await ownProject(ws, ctx, input.projectId, charityId);
     const k = entityKey(ctx, 'disbursement', input.id);
-    if (await exists(ctx, k)) throw new ChaincodeError('DUPLICATE_ID', `disbursement ${input.id} already exists`);
+    if (await exists(ctx, k)) throw new CodedError('DUPLICATE_ID', `disbursement ${input.id} already exists`);
     const now = txTime(ctx);
     const paidAt = requireBusinessDate('paidAt', input.paidAt, now);
     if (input.amount > project.balance) {
-      throw new ChaincodeError('INSUFFICIENT_FUNDS', `project ${project.id} has ${project.balance} fen left; the disbursement needs ${input.amount}`);
+      throw new CodedError('INSUFFICIENT_FUNDS', `project ${project.id} has ${project.balance} fen left; the disbursement needs ${input.amount}`);
     }
     const txId = ctx.stub.getTxID();
     const sources = await this.consume(ctx, ws, project, input.amount, input.id);
@@ -196,12 +196,12 @@ export class DonationContract extends Contract {
     const charityId = actingCharity(ctx);
     const seen = new Set<string>();
     for (const input of inputs) {
-      if (seen.has(input.id)) throw new ChaincodeError('DUPLICATE_ID', `donation ${input.id} appears twice in the batch`);
+      if (seen.has(input.id)) throw new CodedError('DUPLICATE_ID', `donation ${input.id} appears twice in the batch`);
       seen.add(input.id);
     }
     const existing = await Promise.all(inputs.map((i) => exists(ctx, entityKey(ctx, 'donation', i.id))));
     const taken = existing.indexOf(true);
-    if (taken >= 0) throw new ChaincodeError('DUPLICATE_ID', `donation ${inputs[taken].id} already exists`);
+    if (taken >= 0) throw new CodedError('DUPLICATE_ID', `donation ${inputs[taken].id} already exists`);
 
     const ws = new WorkingSet(ctx);
     const now = txTime(ctx);
@@ -268,10 +268,10 @@ export class DonationContract extends Contract {
     while (need > 0) {
       if (seq > project.donationCount) {
         // The balance said the money was there; running out means the records disagree.
-        throw new ChaincodeError('INTERNAL', `project ${project.id}: balance ${project.balance} is not backed by its donations`);
+        throw new CodedError('INTERNAL', `project ${project.id}: balance ${project.balance} is not backed by its donations`);
       }
       const donationId = await ws.get<string>(key(ctx, KEYS.fifo, [project.id, seqPart(seq)]));
-      if (donationId === undefined) throw new ChaincodeError('INTERNAL', `project ${project.id}: donation #${seq} is missing`);
+      if (donationId === undefined) throw new CodedError('INTERNAL', `project ${project.id}: donation #${seq} is missing`);
       const dk = entityKey(ctx, 'donation', donationId);
       const donation = await ws.must<Donation>(dk, 'DONATION_NOT_FOUND', `donation ${donationId}`);
       const share = Math.min(donation.remaining, need);

@@ -4,6 +4,8 @@
  */
 export const ERROR_CODES = [
   'VALIDATION_FAILED',
+  'PERSONAL_DATA_REFUSED',
+  'UNSUPPORTED_MEDIA_TYPE',
   'UNAUTHENTICATED',
   'FORBIDDEN',
   'NOT_FOUND',
@@ -33,17 +35,30 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 
 const CODE_SET: ReadonlySet<string> = new Set(ERROR_CODES);
 
-/** An error with a stable code; its message is `CODE: detail`. */
-export class ChaincodeError extends Error {
+/**
+ * The one coded error of the whole codebase: the chaincode throws it, the
+ * gateway's early checks throw it, and each ledger backend translates its
+ * failures into it at the seam, so nothing above the seam knows which backend
+ * failed. Its message is `CODE: detail`, the only part that crosses the Fabric
+ * boundary; `txId` names the transaction when there was one.
+ */
+export class CodedError extends Error {
   readonly code: ErrorCode;
   readonly detail: string;
+  readonly txId?: string;
 
-  constructor(code: ErrorCode, detail: string) {
-    super(`${code}: ${detail}`);
-    this.name = ChaincodeError.name;
+  constructor(code: ErrorCode, detail: string, options: { txId?: string; cause?: unknown } = {}) {
+    super(`${code}: ${detail}`, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = CodedError.name;
     this.code = code;
     this.detail = detail;
+    if (options.txId !== undefined) this.txId = options.txId;
   }
+}
+
+/** Shorthand for a VALIDATION_FAILED error (400). */
+export function invalid(detail: string): CodedError {
+  return new CodedError('VALIDATION_FAILED', detail);
 }
 
 /**

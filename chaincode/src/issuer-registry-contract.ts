@@ -1,7 +1,7 @@
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
 import { actorOf, callerMsp, requireCaller, txTime } from './access';
 import { canonicalJson, encode } from './codec';
-import { ChaincodeError } from './errors';
+import { CodedError } from './errors';
 import { EVENTS } from './events';
 import { CONTRACTS } from './functions';
 import type { Issuer, IssuerKey, PublicJwk } from './models';
@@ -25,8 +25,8 @@ export async function findKey(ctx: Context, kid: string): Promise<IssuerKey | un
 
 function parseJwk(raw: string): PublicJwk {
   const jwk = requireObject('jwk', parseArg<unknown>('jwk', raw));
-  if ('d' in jwk) throw new ChaincodeError('VALIDATION_FAILED', 'jwk must be a public key (it has a private part d)');
-  if (jwk.kty !== 'EC' || jwk.crv !== 'P-256') throw new ChaincodeError('VALIDATION_FAILED', 'jwk must be an EC P-256 key');
+  if ('d' in jwk) throw new CodedError('VALIDATION_FAILED', 'jwk must be a public key (it has a private part d)');
+  if (jwk.kty !== 'EC' || jwk.crv !== 'P-256') throw new CodedError('VALIDATION_FAILED', 'jwk must be an EC P-256 key');
   const x = requireString('jwk.x', jwk.x, 64);
   const y = requireString('jwk.y', jwk.y, 64);
   return { kty: 'EC', crv: 'P-256', x, y };
@@ -111,7 +111,7 @@ export class IssuerRegistryContract extends Contract {
     const jwk = parseJwk(jwkJson);
     const msp = callerMsp(ctx);
     const k = key(ctx, KEY, [kid]);
-    if (await readJson(ctx, k)) throw new ChaincodeError('DUPLICATE_ID', `key ${kid} already registered`);
+    if (await readJson(ctx, k)) throw new CodedError('DUPLICATE_ID', `key ${kid} already registered`);
     const record: IssuerKey = { kid, mspId: msp, jwk: { ...jwk, kid, alg: 'ES256', use: 'sig' }, status: 'active', activatedAt: txTime(ctx) };
     await writeJson(ctx, k, record);
     await ctx.stub.putState(key(ctx, KEY_BY_MSP, [msp, kid]), INDEX_VALUE);
@@ -126,9 +126,9 @@ export class IssuerRegistryContract extends Contract {
     requireCaller(ctx, { roles: ['admin'] });
     const k = key(ctx, KEY, [kid]);
     const current = await mustRead<IssuerKey>(ctx, k, 'KEY_NOT_FOUND', `key ${kid}`);
-    if (current.mspId !== callerMsp(ctx)) throw new ChaincodeError('FORBIDDEN', `key ${kid} belongs to ${current.mspId}`);
+    if (current.mspId !== callerMsp(ctx)) throw new CodedError('FORBIDDEN', `key ${kid} belongs to ${current.mspId}`);
     if (current.status === to || current.status === 'compromised') {
-      throw new ChaincodeError('INVALID_TRANSITION', `key ${kid} is ${current.status}`);
+      throw new CodedError('INVALID_TRANSITION', `key ${kid} is ${current.status}`);
     }
     const now = txTime(ctx);
     // A compromised key stops verifying from now; a retired key keeps its original retirement time.

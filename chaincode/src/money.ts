@@ -1,10 +1,10 @@
-import { ChaincodeError } from './errors';
+import { CodedError } from './errors';
 import { MAX_AMOUNT_FEN } from './models';
 
 /** An amount in fen: a safe integer from 1 to 10^12, or VALIDATION_FAILED. Strings and fractions are refused. */
 export function requireAmount(name: string, v: unknown): number {
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v <= 0 || v > MAX_AMOUNT_FEN) {
-    throw new ChaincodeError('VALIDATION_FAILED', `${name} must be an integer number of fen from 1 to ${MAX_AMOUNT_FEN}`);
+    throw new CodedError('VALIDATION_FAILED', `${name} must be an integer number of fen from 1 to ${MAX_AMOUNT_FEN}`);
   }
   return v;
 }
@@ -18,7 +18,7 @@ export function requireAmount(name: string, v: unknown): number {
 export function addFen(what: string, total: number, amount: number): number {
   const sum = total + amount;
   if (!Number.isSafeInteger(sum)) {
-    throw new ChaincodeError('TOTAL_LIMIT_EXCEEDED', `${what} would exceed ${Number.MAX_SAFE_INTEGER} fen`);
+    throw new CodedError('TOTAL_LIMIT_EXCEEDED', `${what} would exceed ${Number.MAX_SAFE_INTEGER} fen`);
   }
   return sum;
 }

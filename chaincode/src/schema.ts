@@ -1,7 +1,7 @@
 import Ajv2020 from 'ajv/dist/2020';
 import type { ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { ChaincodeError } from './errors';
+import { CodedError } from './errors';
 
 const ajv = new Ajv2020({ allErrors: true, strict: false });
 addFormats(ajv);
@@ -23,7 +23,7 @@ export function compileSchema(schema: Record<string, unknown>): ValidateFunction
     try {
       fn = ajv.compile(schema);
     } catch (err) {
-      throw new ChaincodeError('VALIDATION_FAILED', `schema is not a valid JSON Schema: ${(err as Error).message}`);
+      throw new CodedError('VALIDATION_FAILED', `schema is not a valid JSON Schema: ${(err as Error).message}`);
     }
     cache.set(cacheKey, fn);
   }

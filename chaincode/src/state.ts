@@ -1,6 +1,6 @@
 import type { Context } from 'fabric-contract-api';
 import { encode, decode } from './codec';
-import { ChaincodeError, type ErrorCode } from './errors';
+import { CodedError, type ErrorCode } from './errors';
 import type { Page } from './models';
 
 /** Value stored under index keys; Fabric treats an empty value as a delete. */
@@ -21,7 +21,7 @@ export async function readJson<T>(ctx: Context, k: string): Promise<T | undefine
 /** Reads a JSON value or throws `code`. */
 export async function mustRead<T>(ctx: Context, k: string, code: ErrorCode, what: string): Promise<T> {
   const value = await readJson<T>(ctx, k);
-  if (value === undefined) throw new ChaincodeError(code, `${what} not found`);
+  if (value === undefined) throw new CodedError(code, `${what} not found`);
   return value;
 }
 

@@ -1,4 +1,4 @@
-import { ChaincodeError } from './errors';
+import { CodedError } from './errors';
 
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 const HEX64 = /^[0-9a-f]{64}$/;
@@ -8,14 +8,14 @@ export function parseArg<T>(name: string, raw: string): T {
   try {
     return JSON.parse(raw) as T;
   } catch {
-    throw new ChaincodeError('VALIDATION_FAILED', `${name} is not valid JSON`);
+    throw new CodedError('VALIDATION_FAILED', `${name} is not valid JSON`);
   }
 }
 
 /** A plain object, or VALIDATION_FAILED. */
 export function requireObject(name: string, v: unknown): Record<string, unknown> {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) {
-    throw new ChaincodeError('VALIDATION_FAILED', `${name} must be an object`);
+    throw new CodedError('VALIDATION_FAILED', `${name} must be an object`);
   }
   return v as Record<string, unknown>;
 }
@@ -23,16 +23,16 @@ export function requireObject(name: string, v: unknown): Record<string, unknown>
 /** A non-empty string of at most `max` characters. */
 export function requireString(name: string, v: unknown, max = 256): string {
   if (typeof v !== 'string' || v.trim().length === 0) {
-    throw new ChaincodeError('VALIDATION_FAILED', `${name} must be a non-empty string`);
+    throw new CodedError('VALIDATION_FAILED', `${name} must be a non-empty string`);
   }
-  if (v.length > max) throw new ChaincodeError('VALIDATION_FAILED', `${name} is longer than ${max} characters`);
+  if (v.length > max) throw new CodedError('VALIDATION_FAILED', `${name} is longer than ${max} characters`);
   return v;
 }
 
 /** An identifier: letters, digits and `._:-`, at most 128 characters. */
 export function requireId(name: string, v: unknown): string {
   if (typeof v !== 'string' || !ID_PATTERN.test(v)) {
-    throw new ChaincodeError('VALIDATION_FAILED', `${name} must match ${ID_PATTERN.source}`);
+    throw new CodedError('VALIDATION_FAILED', `${name} must match ${ID_PATTERN.source}`);
   }
   return v;
 }
@@ -40,7 +40,7 @@ export function requireId(name: string, v: unknown): string {
 /** A lowercase hex SHA-256 / HMAC-SHA256 value. */
 export function requireHex64(name: string, v: unknown): string {
   if (typeof v !== 'string' || !HEX64.test(v)) {
-    throw new ChaincodeError('VALIDATION_FAILED', `${name} must be 64 lowercase hex characters`);
+    throw new CodedError('VALIDATION_FAILED', `${name} must be 64 lowercase hex characters`);
   }
   return v;
 }
@@ -48,7 +48,7 @@ export function requireHex64(name: string, v: unknown): string {
 /** An ISO-8601 date-time, returned normalised. */
 export function requireDateTime(name: string, v: unknown): string {
   if (typeof v !== 'string' || !/^\d{4}-\d{2}-\d{2}T/.test(v) || Number.isNaN(Date.parse(v))) {
-    throw new ChaincodeError('VALIDATION_FAILED', `${name} must be an ISO-8601 date-time`);
+    throw new CodedError('VALIDATION_FAILED', `${name} must be an ISO-8601 date-time`);
   }
   return new Date(v).toISOString();
 }
@@ -58,7 +58,7 @@ export function parseLimit(raw: string, max: number, fallback: number): number {
   if (raw === '') return fallback;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1 || n > max) {
-    throw new ChaincodeError('VALIDATION_FAILED', `limit must be an integer from 1 to ${max}`);
+    throw new CodedError('VALIDATION_FAILED', `limit must be an integer from 1 to ${max}`);
   }
   return n;
 }
@@ -70,5 +70,5 @@ export function parseLimit(raw: string, max: number, fallback: number): number {
  */
 export function requireOnlyFields(name: string, body: Record<string, unknown>, allowed: readonly string[]): void {
   const extra = Object.keys(body).filter((k) => !allowed.includes(k));
-  if (extra.length > 0) throw new ChaincodeError('VALIDATION_FAILED', `${name} has unknown fields: ${extra.join(', ')}`);
+  if (extra.length > 0) throw new CodedError('VALIDATION_FAILED', `${name} has unknown fields: ${extra.join(', ')}`);
 }

@@ -1,10 +1,10 @@
 import { once } from 'node:events';
 import { Router, type RequestHandler, type Response } from 'express';
 import * as audit from '../domain/audit';
-import { DomainError } from '../domain/errors';
 import { yearField } from '../domain/input';
 import { allow, principalOf } from './auth';
 import { h, param, type RouteDeps } from './handler';
+import { CodedError } from '../../../chaincode/src/errors';
 
 /**
  * Auditors audit every charity; a charity user audits its own. A fast,
@@ -14,12 +14,12 @@ const auditReader: RequestHandler = (_req, res, next) => {
   const p = principalOf(res);
   const auditor = p.org === 'audit' && p.roles.includes('auditor');
   const charity = p.org === 'charity' && p.roles.includes('charity') && p.charity !== undefined;
-  next(auditor || charity ? undefined : new DomainError('FORBIDDEN', 'requires an auditor, or a charity auditing its own records'));
+  next(auditor || charity ? undefined : new CodedError('FORBIDDEN', 'requires an auditor, or a charity auditing its own records'));
 };
 
 function requireOwnOrAuditor(res: Response, charityId: string): void {
   const p = principalOf(res);
-  if (p.org === 'charity' && p.charity !== charityId) throw new DomainError('FORBIDDEN', `only auditors and charity ${charityId} itself may audit its records`);
+  if (p.org === 'charity' && p.charity !== charityId) throw new CodedError('FORBIDDEN', `only auditors and charity ${charityId} itself may audit its records`);
 }
 
 /** The v1 routes of the Audit section. */

@@ -2,7 +2,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { OrgKey, Role } from '../../../chaincode/src/models';
 import type { Authenticator } from '../auth/authenticator';
 import { AuthError, type Principal } from '../auth/principal';
-import { DomainError } from '../domain/errors';
+import { CodedError } from '../../../chaincode/src/errors';
 
 /** The principal of an authenticated request. */
 export function principalOf(res: Response): Principal {
@@ -34,10 +34,10 @@ export function allow(rule: { orgs?: OrgKey[]; roles: Role[] }): RequestHandler 
   return (_req, res, next) => {
     const p = principalOf(res);
     if (rule.orgs && !rule.orgs.includes(p.org)) {
-      return next(new DomainError('FORBIDDEN', `requires an account of ${rule.orgs.join(' or ')}`));
+      return next(new CodedError('FORBIDDEN', `requires an account of ${rule.orgs.join(' or ')}`));
     }
     if (!rule.roles.some((r) => p.roles.includes(r))) {
-      return next(new DomainError('FORBIDDEN', `requires role ${rule.roles.join(' or ')}`));
+      return next(new CodedError('FORBIDDEN', `requires role ${rule.roles.join(' or ')}`));
     }
     next();
   };

@@ -1,7 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { SigningIdentity } from '../../../network/pki/types';
 import type { DomainContext } from '../domain/context';
-import { invalid } from '../domain/errors';
+import { invalid } from '../../../chaincode/src/errors';
 
 export type Handler = (req: Request, res: Response) => Promise<void>;
 

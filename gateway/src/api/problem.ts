@@ -1,12 +1,13 @@
 import type { ErrorRequestHandler, Response } from 'express';
 import type { ErrorCode } from '../../../chaincode/src/errors';
 import { AuthError } from '../auth/principal';
-import { DomainError } from '../domain/errors';
-import { LedgerError } from '../ledger';
+import { CodedError } from '../../../chaincode/src/errors';
 
 /** HTTP status for each stable error code. */
 const STATUS: Record<ErrorCode, number> = {
   VALIDATION_FAILED: 400,
+  PERSONAL_DATA_REFUSED: 400,
+  UNSUPPORTED_MEDIA_TYPE: 415,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   NOT_FOUND: 404,
@@ -80,9 +81,9 @@ interface BodyParserError {
 export function errorHandler(log: (msg: string, err: unknown) => void): ErrorRequestHandler {
   return (err, _req, res, next) => {
     if (res.headersSent) return next(err);
-    if (err instanceof DomainError || err instanceof LedgerError) {
+    if (err instanceof CodedError) {
       if (err.code === 'INTERNAL') log('ledger failure', err);
-      return sendProblem(res, err.code, err.detail, err instanceof LedgerError && err.txId ? { txId: err.txId } : {});
+      return sendProblem(res, err.code, err.detail, err.txId ? { txId: err.txId } : {});
     }
     if (err instanceof AuthError) return sendProblem(res, 'UNAUTHENTICATED', err.message);
     const bp = err as BodyParserError;

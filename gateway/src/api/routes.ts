@@ -4,12 +4,12 @@ import type { DomainContext } from '../domain/context';
 import * as certificates from '../domain/certificates';
 import * as registry from '../domain/registry';
 import { verify } from '../domain/verification';
-import { invalid } from '../domain/errors';
 import { allow, authenticate, principalOf } from './auth';
 import { auditRoutes } from './audit-routes';
 import { charityRoutes } from './charity-routes';
 import { h, param } from './handler';
 import type { IdempotencyStore } from './idempotency';
+import { invalid } from '../../../chaincode/src/errors';
 
 /** The v1 routes: Registry, Certificates and Verification here; Charities and donations, and Audit, in their own routers. */
 export function apiRouter(ctx: DomainContext, auth: Authenticator, idempotency: IdempotencyStore): Router {

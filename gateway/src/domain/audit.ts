@@ -15,9 +15,9 @@ import type { ChainCheck, LedgerTransaction } from '../ledger';
 import { blockNumbersOf } from './block-numbers';
 import { read } from './calls';
 import type { DomainContext } from './context';
-import { DomainError, invalid } from './errors';
 import { limitField } from './input';
 import { csvRow, type CsvValue } from './csv';
+import { CodedError, invalid } from '../../../chaincode/src/errors';
 
 /** Forward trace: the donation, every disbursement it paid into (with its block) and what is left. */
 export async function traceDonation(ctx: DomainContext, who: SigningIdentity, id: string): Promise<DonationTrace> {
@@ -71,7 +71,7 @@ export function readableKey(k: string): string {
 export async function transaction(ctx: DomainContext, txId: string): Promise<LedgerTransaction> {
   if (!/^[A-Za-z0-9._:-]{1,128}$/.test(txId)) throw invalid('txId is malformed');
   const tx = await ctx.ledger.transaction(txId);
-  if (!tx) throw new DomainError('TX_NOT_FOUND', `transaction ${txId} is not in the ledger`);
+  if (!tx) throw new CodedError('TX_NOT_FOUND', `transaction ${txId} is not in the ledger`);
   return { ...tx, writes: tx.writes.map(readableKey) };
 }
 

@@ -9,9 +9,9 @@ import type { HeldKey } from '../credentials/issuer-keys';
 import { buildCredential, digestOf, signCredentialAsync, type CertificateCredential } from '../credentials/vc';
 import { read, write } from './calls';
 import type { DomainContext } from './context';
-import { DomainError, invalid } from './errors';
 import { ID_PATTERN, dateTimeField, decodeCursor, encodeCursor, limitField, objectField, requiredString, stringField } from './input';
 import { findType } from './registry';
+import { CodedError, invalid } from '../../../chaincode/src/errors';
 
 /** An issued certificate as the API returns it. */
 export interface IssuedCertificate {
@@ -54,12 +54,12 @@ async function prepare(ctx: DomainContext, mspId: string, body: unknown, where: 
 
   const certType = await findType(ctx, type);
   if (!certType) throw invalid(`${where}.type '${type}' is not a registered certificate type`);
-  if (!certType.issuerMsps.includes(mspId)) throw new DomainError('FORBIDDEN', `${mspId} is not authorised to issue ${type}`);
+  if (!certType.issuerMsps.includes(mspId)) throw new CodedError('FORBIDDEN', `${mspId} is not authorised to issue ${type}`);
   const problems = schemaErrors(certType.schema, claims);
   if (problems.length > 0) throw invalid(`${where}.claims do not match the ${type} schema: ${problems.join('; ')}`);
 
   const key = ctx.keyStores.get(mspId)?.active();
-  if (!key) throw new DomainError('KEY_NOT_ACTIVE', `this gateway holds no active signing key for ${mspId}`);
+  if (!key) throw new CodedError('KEY_NOT_ACTIVE', `this gateway holds no active signing key for ${mspId}`);
   const holderRef = pseudonym(ctx.pepper, idNumber);
   const org = orgOfMsp(mspId);
   const vc = buildCredential({

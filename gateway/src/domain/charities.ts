@@ -5,14 +5,14 @@ import type { SigningIdentity } from '../../../network/pki/types';
 import { rememberBlock } from './block-numbers';
 import { read, write, type Written } from './calls';
 import type { DomainContext } from './context';
-import { DomainError } from './errors';
 import { ID_PATTERN, amountField, booleanField, objectField, requiredString, stringField } from './input';
+import { CodedError } from '../../../chaincode/src/errors';
 
 const CREDIT_CODE = /^[0-9A-Za-z-]{1,64}$/;
 
 /** A charity user acts for the charity its token names; without one it may not write. */
 export function requireActingCharity(charity: string | undefined): string {
-  if (!charity) throw new DomainError('FORBIDDEN', 'the token names no charity to act for');
+  if (!charity) throw new CodedError('FORBIDDEN', 'the token names no charity to act for');
   return charity;
 }
 

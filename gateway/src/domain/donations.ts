@@ -15,9 +15,9 @@ import { rememberBlock } from './block-numbers';
 import { read, write, type Written } from './calls';
 import { requireActingCharity } from './charities';
 import type { DomainContext } from './context';
-import { DomainError, invalid } from './errors';
 import { ID_NUMBER_PATTERN, ID_PATTERN, amountField, booleanField, dateTimeField, objectField, requiredString, stringField } from './input';
 import { KeyedMutex } from './keyed-mutex';
+import { CodedError, invalid } from '../../../chaincode/src/errors';
 
 const HEX64 = /^[0-9a-fA-F]{64}$/;
 
@@ -55,7 +55,7 @@ async function requireOwnProjects(ctx: DomainContext, who: SigningIdentity, char
       if (cache.size >= 100_000) cache.clear();
       cache.set(projectId, owner);
     }
-    if (owner !== charityId) throw new DomainError('FORBIDDEN', `project ${projectId} belongs to another charity`);
+    if (owner !== charityId) throw new CodedError('FORBIDDEN', `project ${projectId} belongs to another charity`);
   }
   return charityId;
 }

@@ -1,5 +1,5 @@
 import { MAX_AMOUNT_FEN } from '../../../chaincode/src/models';
-import { invalid } from './errors';
+import { invalid } from '../../../chaincode/src/errors';
 
 /** Helpers that turn untyped request bodies into typed values or a 400. */
 export function objectField(v: unknown, name: string): Record<string, unknown> {

@@ -3,8 +3,8 @@ import { ORG_NAMES, orgOfMsp, type CertificateType, type Issuer, type IssuerKey 
 import type { SigningIdentity } from '../../../network/pki/types';
 import { read, write, type Written } from './calls';
 import type { DomainContext } from './context';
-import { DomainError } from './errors';
 import { ID_PATTERN, objectField, requiredString } from './input';
+import { CodedError } from '../../../chaincode/src/errors';
 
 /** Certificate types never change once registered, so a found type is cached. */
 const typeCache = new WeakMap<DomainContext, Map<string, CertificateType>>();
@@ -39,7 +39,7 @@ export async function registerType(ctx: DomainContext, who: SigningIdentity, bod
     schema: objectField(b.schema, 'schema'),
   };
   if (!Array.isArray(input.issuerMsps) || input.issuerMsps.length === 0 || !input.issuerMsps.every((m) => typeof m === 'string')) {
-    throw new DomainError('VALIDATION_FAILED', 'issuerMsps must be a non-empty array of MSP IDs');
+    throw new CodedError('VALIDATION_FAILED', 'issuerMsps must be a non-empty array of MSP IDs');
   }
   return write<CertificateType>(ctx, who, FN.registerType, [JSON.stringify(input)]);
 }
@@ -63,7 +63,7 @@ export async function rotateKey(
   who: SigningIdentity,
 ): Promise<Written<{ key: IssuerKey; retired: string[] }>> {
   const store = ctx.keyStores.get(who.mspId);
-  if (!store) throw new DomainError('FORBIDDEN', `this gateway holds no signing keys for ${who.mspId}`);
+  if (!store) throw new CodedError('FORBIDDEN', `this gateway holds no signing keys for ${who.mspId}`);
   const held = await store.generate();
   const result = await write<{ key: IssuerKey; retired: string[] }>(ctx, who, FN.rotateKey, [
     held.kid,

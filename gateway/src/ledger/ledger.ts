@@ -56,9 +56,9 @@ export interface Ledger {
   readonly supports: LedgerCapabilities;
   /** Org CAs that enrol gateway users, by MSP ID. */
   readonly certificateAuthorities: ReadonlyMap<string, CertifiedKey>;
-  /** Endorse, order and commit; rejects with LedgerError. */
+  /** Endorse, order and commit; rejects with CodedError. */
   submit(identity: SigningIdentity, fn: string, args: string[]): Promise<Committed>;
-  /** Query without ordering; rejects with LedgerError. */
+  /** Query without ordering; rejects with CodedError. */
   evaluate(identity: SigningIdentity, fn: string, args: string[]): Promise<string>;
   height(): Promise<number>;
   transaction(txId: string): Promise<LedgerTransaction | undefined>;
@@ -66,19 +66,4 @@ export interface Ledger {
   /** Delivers chaincode events after commit, in block order; returns an unsubscribe function. */
   subscribe(listener: (event: LedgerEvent) => void): () => void;
   close(): Promise<void>;
-}
-
-/** A ledger failure with a stable code (from the chaincode or the backend). */
-export class LedgerError extends Error {
-  readonly code: ErrorCode;
-  readonly detail: string;
-  readonly txId?: string;
-
-  constructor(code: ErrorCode, detail: string, options: { txId?: string; cause?: unknown } = {}) {
-    super(`${code}: ${detail}`, { cause: options.cause });
-    this.name = LedgerError.name;
-    this.code = code;
-    this.detail = detail;
-    this.txId = options.txId;
-  }
 }

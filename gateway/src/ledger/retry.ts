@@ -1,5 +1,6 @@
 import type { SigningIdentity } from '../../../network/pki/types';
-import { LedgerError, type Committed, type Ledger } from './ledger';
+import type { Committed, Ledger } from './ledger';
+import { CodedError } from '../../../chaincode/src/errors';
 
 const RETRYABLE = new Set(['MVCC_READ_CONFLICT', 'PHANTOM_READ_CONFLICT']);
 
@@ -18,7 +19,7 @@ export async function submitWithRetry(
     try {
       return await ledger.submit(identity, fn, args);
     } catch (err) {
-      if (!(err instanceof LedgerError) || !RETRYABLE.has(err.code) || attempt >= retries) throw err;
+      if (!(err instanceof CodedError) || !RETRYABLE.has(err.code) || attempt >= retries) throw err;
       const delay = Math.min(50, 2 ** attempt) * (0.5 + Math.random());
       await new Promise((r) => setTimeout(r, delay));
     }

@@ -1,9 +1,9 @@
 import { contracts } from '../../../../chaincode/src';
-import { parseCodedMessage, isErrorCode } from '../../../../chaincode/src/errors';
 import { MSP, ORG_NAMES } from '../../../../chaincode/src/models';
 import { openDevnet, EndorseError, CommitError, type Devnet } from '../../../../network/devnet';
 import type { CertifiedKey, SigningIdentity } from '../../../../network/pki/types';
-import { LedgerError, type ChainCheck, type Committed, type Ledger, type LedgerEvent, type LedgerTransaction } from '../ledger';
+import type { ChainCheck, Committed, Ledger, LedgerEvent, LedgerTransaction } from '../ledger';
+import { CodedError, isErrorCode, parseCodedMessage } from '../../../../chaincode/src/errors';
 
 export interface EmbeddedOptions {
   /** The devnet's LedgerDB and crypto live here. */
@@ -25,12 +25,12 @@ export const CONSORTIUM = [
 function toLedgerError(err: unknown): unknown {
   if (err instanceof EndorseError) {
     const parsed = parseCodedMessage(err.message);
-    if (parsed) return new LedgerError(parsed.code, parsed.detail, { txId: err.txId, cause: err });
-    return new LedgerError('INTERNAL', err.message, { txId: err.txId, cause: err });
+    if (parsed) return new CodedError(parsed.code, parsed.detail, { txId: err.txId, cause: err });
+    return new CodedError('INTERNAL', err.message, { txId: err.txId, cause: err });
   }
   if (err instanceof CommitError) {
     const code = isErrorCode(err.validationCode) ? err.validationCode : 'INTERNAL';
-    return new LedgerError(code, `transaction ${err.txId} was invalidated in block ${err.blockNumber} (${err.validationCode})`, { txId: err.txId, cause: err });
+    return new CodedError(code, `transaction ${err.txId} was invalidated in block ${err.blockNumber} (${err.validationCode})`, { txId: err.txId, cause: err });
   }
   return err;
 }

@@ -1,21 +1,13 @@
 import * as grpc from '@grpc/grpc-js';
 import { common } from '@hyperledger/fabric-protos';
-import {
-  CommitError,
-  GatewayError,
-  connect,
-  hash,
-  type Contract,
-  type Gateway,
-  type Network,
-} from '@hyperledger/fabric-gateway';
-import { isErrorCode, parseCodedMessage } from '../../../../chaincode/src/errors';
+import { CommitError, GatewayError, connect, hash, type Contract, type Gateway, type Network } from '@hyperledger/fabric-gateway';
 import { enrol } from '../../../../network/pki';
 import type { CertifiedKey, SigningIdentity } from '../../../../network/pki/types';
-import { LedgerError, type ChainCheck, type Committed, type Ledger, type LedgerEvent, type LedgerTransaction } from '../ledger';
+import type { ChainCheck, Committed, Ledger, LedgerEvent, LedgerTransaction } from '../ledger';
 import { FabricChainVerifier } from './block-chain';
 import { newNodeSigner } from './signer';
 import { decodeBlock, decodeTransaction, validationCodeName } from './transactions';
+import { CodedError, isErrorCode, parseCodedMessage } from '../../../../chaincode/src/errors';
 
 /** How to reach the Fabric network. */
 export interface FabricOptions {
@@ -32,26 +24,26 @@ export interface FabricOptions {
 
 const UNAVAILABLE = new Set([grpc.status.UNAVAILABLE, grpc.status.DEADLINE_EXCEEDED, grpc.status.CANCELLED]);
 
-/** Turns any fabric-gateway failure into a coded LedgerError. */
-export function toLedgerError(err: unknown): LedgerError {
-  if (err instanceof LedgerError) return err;
+/** Turns any fabric-gateway failure into a CodedError. */
+export function toLedgerError(err: unknown): CodedError {
+  if (err instanceof CodedError) return err;
   if (err instanceof CommitError) {
     const name = validationCodeName(err.code);
     const code = isErrorCode(name) ? name : 'LEDGER_UNAVAILABLE';
-    return new LedgerError(code, `transaction ${err.transactionId} was invalidated (${name})`, { txId: err.transactionId, cause: err });
+    return new CodedError(code, `transaction ${err.transactionId} was invalidated (${name})`, { txId: err.transactionId, cause: err });
   }
   if (err instanceof GatewayError) {
     const txId = (err as { transactionId?: string }).transactionId;
     for (const text of [...err.details.map((d) => d.message), err.message]) {
       const parsed = parseCodedMessage(text);
-      if (parsed) return new LedgerError(parsed.code, parsed.detail, { txId, cause: err });
+      if (parsed) return new CodedError(parsed.code, parsed.detail, { txId, cause: err });
     }
     const why = err.details.map((d) => `${d.mspId || d.address}: ${d.message}`).join('; ') || err.message;
-    if (UNAVAILABLE.has(err.code)) return new LedgerError('LEDGER_UNAVAILABLE', `Fabric peer unreachable: ${why}`, { txId, cause: err });
-    return new LedgerError('LEDGER_UNAVAILABLE', `Fabric refused the request: ${why}`, { txId, cause: err });
+    if (UNAVAILABLE.has(err.code)) return new CodedError('LEDGER_UNAVAILABLE', `Fabric peer unreachable: ${why}`, { txId, cause: err });
+    return new CodedError('LEDGER_UNAVAILABLE', `Fabric refused the request: ${why}`, { txId, cause: err });
   }
   const message = err instanceof Error ? err.message : String(err);
-  return new LedgerError('LEDGER_UNAVAILABLE', `Fabric call failed: ${message}`, { cause: err });
+  return new CodedError('LEDGER_UNAVAILABLE', `Fabric call failed: ${message}`, { cause: err });
 }
 
 const utf8 = (b: Uint8Array): string => Buffer.from(b).toString('utf8');
@@ -142,7 +134,7 @@ class FabricLedger implements Ledger {
     try {
       bytes = await this.#qscc('GetBlockByTxID', txId);
     } catch (err) {
-      if (err instanceof LedgerError && /no such transaction|not found|Failed to get block for txID/i.test(err.message)) return undefined;
+      if (err instanceof CodedError && /no such transaction|not found|Failed to get block for txID/i.test(err.message)) return undefined;
       throw err;
     }
     const block = decodeBlock(bytes);
