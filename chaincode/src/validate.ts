@@ -29,9 +29,14 @@ export function requireString(name: string, v: unknown, max = 256): string {
   return v;
 }
 
-/** An identifier: letters, digits and `._:-`, at most 128 characters. */
+/** True for an identifier: letters, digits and `._:-`, starting with a letter or digit, at most 128 characters. */
+export function isId(v: unknown): v is string {
+  return typeof v === 'string' && ID_PATTERN.test(v);
+}
+
+/** An identifier (see {@link isId}), or VALIDATION_FAILED. */
 export function requireId(name: string, v: unknown): string {
-  if (typeof v !== 'string' || !ID_PATTERN.test(v)) {
+  if (!isId(v)) {
     throw new CodedError('VALIDATION_FAILED', `${name} must match ${ID_PATTERN.source}`);
   }
   return v;
