@@ -7,6 +7,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { loadDevKey, signDevToken } from '../gateway/src/auth/dev-key';
 import { parseArgs } from './args';
+import { sampleResidentId } from './sample-ids';
 
 const USAGE = `usage: npm run bench -- [--ledger embedded|fabric] [--url http://host:port --data-dir <dir>] [--duration <s>] [--connections <n>] [--batch-connections <n>] [--phases bare,issue,verify,batch]
 Without --url it starts a gateway on a fresh temp data directory, on the embedded ledger or, with --ledger fabric,
@@ -42,14 +43,10 @@ function start(script: string, env: Record<string, string>, ready: RegExp): Prom
   });
 }
 
-function idNumber(): string {
-  return `${Array.from({ length: 17 }, () => Math.floor(Math.random() * 10)).join('')}X`;
-}
-
 function issueBody(): Record<string, unknown> {
   return {
     type: 'low-income-household',
-    holder: { idNumber: idNumber(), name: '王五' },
+    holder: { idNumber: sampleResidentId(), name: '王五' },
     claims: { householdSize: 3, monthlyAllowanceFen: 98000, region: '北京市东城区' },
   };
 }

@@ -10,6 +10,7 @@ import { openService } from '../gateway/src/service';
 import type { SigningIdentity } from '../network/pki/types';
 import { parseArgs } from './args';
 import { appendRun, disbursementId, donationId, type DemoCharity, type DemoRun } from './demo-manifest';
+import { sampleCreditCode, sampleResidentId } from './sample-ids';
 
 const USAGE = `usage: npm run seed:demo -- --donations <n> [--disbursements <n>] [--charities <n>] [--projects <n>] [--seed <n>]
 Fills the data directory (CIVIC_DATA_DIR, default ./data, as npm start) with a realistic demo: charities
@@ -178,11 +179,6 @@ function donationAmount(random: () => number): number {
   return 1_000_000 + Math.floor(random() * 49_000_000);
 }
 
-function idNumber(random: () => number): string {
-  const digits = Array.from({ length: 17 }, () => Math.floor(random() * 10)).join('');
-  return `${digits}${random() < 0.1 ? 'X' : Math.floor(random() * 10)}`;
-}
-
 /**
  * Registers a charity and its projects, then replays its timeline: donations
  * gather into batches, and each disbursement first flushes the batch, so
@@ -195,7 +191,7 @@ async function seedCharity(ctx: DomainContext, registrar: SigningIdentity, plan:
   await charities.registerCharity(ctx, registrar, {
     id: charity.id,
     name: charity.name,
-    creditCode: `5310000050${Math.floor(10_000_000 + random() * 89_999_999)}`,
+    creditCode: sampleCreditCode(random),
     publicFundraising: charity.publicFundraising,
   });
   const staff = await ctx.wallet.identity(MSP.charity, `demo-staff-${charity.id}`, { role: 'charity', charity: charity.id });
@@ -207,8 +203,8 @@ async function seedCharity(ctx: DomainContext, registrar: SigningIdentity, plan:
     balances.set(id, 0);
   }
   // Repeat donors are common; a tenth of gifts are anonymous.
-  const donors = Array.from({ length: Math.max(50, Math.ceil(plan.events.length / 5)) }, () => idNumber(random));
-  const beneficiaries = Array.from({ length: 200 }, () => idNumber(random));
+  const donors = Array.from({ length: Math.max(50, Math.ceil(plan.events.length / 5)) }, () => sampleResidentId(random));
+  const beneficiaries = Array.from({ length: 200 }, () => sampleResidentId(random));
   let batch: Array<Record<string, unknown>> = [];
   const flush = async (): Promise<void> => {
     if (batch.length === 0) return;

@@ -4,6 +4,7 @@ import { requireAuditor } from './charity-access';
 import { KEYS, entityKey, getCharity, getDisbursement, getDonation, notFoundCode, readTotals } from './charity-state';
 import { canonicalJson, decode } from './codec';
 import { CodedError } from './errors';
+import { requireYear } from './dates';
 import { CONTRACTS, MAX_PAGE } from './functions';
 import {
   HISTORY_ENTITIES,
@@ -28,12 +29,6 @@ const MANAGEMENT_MAX = { num: 1n, den: 10n, ratio: 0.1 };
 /** What the CSV export pages through. */
 export const EXPORT_KINDS = ['donations', 'disbursements'] as const;
 export type ExportKind = (typeof EXPORT_KINDS)[number];
-
-function requireYear(raw: string): number {
-  const year = Number(raw);
-  if (!/^\d{4}$/.test(raw) || year < 1900) throw new CodedError('VALIDATION_FAILED', 'year must be a four-digit year from 1900');
-  return year;
-}
 
 function ratio(num: number, den: number): number | null {
   return den === 0 ? null : Math.round((num / den) * 10_000) / 10_000;
@@ -152,7 +147,7 @@ export class AuditContract extends Contract {
   @Transaction(false)
   @Returns('string')
   async AnnualReport(ctx: Context, charityId: string, yearText: string): Promise<string> {
-    const year = requireYear(yearText);
+    const year = requireYear('year', yearText);
     const charity = await getCharity(ctx, charityId);
     requireAuditor(ctx, charity.id);
     const [current, previous] = await Promise.all([readTotals(ctx, charity.id, year), readTotals(ctx, charity.id, year - 1)]);
@@ -216,7 +211,7 @@ export class AuditContract extends Contract {
   @Transaction(false)
   @Returns('string')
   async ExportPage(ctx: Context, charityId: string, yearText: string, kind: string, limit: string, cursor: string): Promise<string> {
-    const year = requireYear(yearText);
+    const year = requireYear('year', yearText);
     if (!EXPORT_KINDS.includes(kind as ExportKind)) throw new CodedError('VALIDATION_FAILED', `kind must be one of ${EXPORT_KINDS.join(', ')}`);
     const charity = await getCharity(ctx, charityId);
     requireAuditor(ctx, charity.id);

@@ -1,3 +1,4 @@
+import { requireDateOrDateTime } from './dates';
 import { CodedError } from './errors';
 
 /** China Standard Time has no daylight saving: a fixed UTC+8. */
@@ -19,10 +20,7 @@ export function businessYear(iso: string): number {
  */
 export function requireBusinessDate(name: string, v: unknown, txIso: string): string {
   if (v === undefined || v === null) return txIso;
-  if (typeof v !== 'string' || !/^\d{4}-\d{2}-\d{2}(T|$)/.test(v) || Number.isNaN(Date.parse(v))) {
-    throw new CodedError('VALIDATION_FAILED', `${name} must be an ISO-8601 date or date-time`);
-  }
-  const at = Date.parse(v);
+  const at = Date.parse(requireDateOrDateTime(name, v));
   const tx = Date.parse(txIso);
   if (at > tx + FUTURE_TOLERANCE_MS) throw new CodedError('VALIDATION_FAILED', `${name} ${v} is in the future`);
   if (at < tx - MAX_AGE_MS) throw new CodedError('VALIDATION_FAILED', `${name} ${v} is more than three years ago`);

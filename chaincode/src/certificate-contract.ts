@@ -2,6 +2,7 @@ import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-a
 import { actorOf, callerMsp, requireCaller, txTime } from './access';
 import { canonicalJson, encode } from './codec';
 import { getType, findType } from './certificate-type-contract';
+import { requireIssuerOf } from './certificate-type-rules';
 import { CodedError } from './errors';
 import { EVENTS } from './events';
 import { CONTRACTS, MAX_BATCH, MAX_PAGE } from './functions';
@@ -10,27 +11,19 @@ import type {
   CertificateFilter,
   CertificateHistoryEntry,
   CertificateRecord,
-  CertificateStatus,
   IssueCertificateInput,
   Page,
   VerificationContext,
 } from './models';
 import { INDEX_VALUE, exists, key, mustRead, pageIndex, readJson, writeJson } from './state';
-import { parseArg, parseLimit, requireDateTime, requireHex64, requireId, requireObject, requireString } from './validate';
+import { requireDateTime } from './dates';
+import { nextStatus, optionalStatus, requireStatusReason, type StatusAction } from './lifecycle';
+import { parseArg, parseLimit, requireHex64, requireId, requireObject } from './validate';
 
 const CERT = 'cert';
 const BY_HOLDER = 'cert~holder';
 const BY_TYPE = 'cert~type';
 const BY_STATUS = 'cert~status';
-
-const STATUSES: readonly CertificateStatus[] = ['active', 'suspended', 'revoked'];
-
-/** Allowed lifecycle moves: active ⇄ suspended, active|suspended → revoked (final). */
-const TRANSITIONS: Readonly<Record<'suspend' | 'reinstate' | 'revoke', { from: CertificateStatus[]; to: CertificateStatus }>> = {
-  suspend: { from: ['active'], to: 'suspended' },
-  reinstate: { from: ['suspended'], to: 'active' },
-  revoke: { from: ['active', 'suspended'], to: 'revoked' },
-};
 
 function parseInput(raw: unknown, where: string): IssueCertificateInput {
   const body = requireObject(where, raw);
@@ -49,14 +42,6 @@ function parseInput(raw: unknown, where: string): IssueCertificateInput {
     }
   }
   return input;
-}
-
-function parseStatus(v: unknown): CertificateStatus | undefined {
-  if (v === undefined || v === null || v === '') return undefined;
-  if (typeof v !== 'string' || !STATUSES.includes(v as CertificateStatus)) {
-    throw new CodedError('VALIDATION_FAILED', `status must be one of ${STATUSES.join(', ')}`);
-  }
-  return v as CertificateStatus;
 }
 
 /**
@@ -115,7 +100,7 @@ export class CertificateContract extends Contract {
       for (let r = await it.next(); !r.done; r = await it.next()) {
         if (r.value.isDelete) continue;
         const rec = JSON.parse(Buffer.from(r.value.value).toString('utf8')) as CertificateRecord;
-        items.push({ txId: r.value.txId, timestamp: rec.updatedAt, status: rec.status, reason: rec.statusReason, actor: rec.updatedBy });
+        items.push({ txId: r.value.txId, timestamp: rec.updatedAt, status: rec.status, reasonCode: rec.statusReasonCode, reason: rec.statusReason, actor: rec.updatedBy });
       }
     } finally {
       await it.close();
@@ -127,20 +112,20 @@ export class CertificateContract extends Contract {
 
   @Transaction()
   @Returns('string')
-  async Suspend(ctx: Context, id: string, reason: string): Promise<string> {
-    return this.move(ctx, id, 'suspend', reason);
+  async Suspend(ctx: Context, id: string, reasonJson: string): Promise<string> {
+    return this.move(ctx, id, 'suspend', reasonJson);
   }
 
   @Transaction()
   @Returns('string')
-  async Reinstate(ctx: Context, id: string, reason: string): Promise<string> {
-    return this.move(ctx, id, 'reinstate', reason);
+  async Reinstate(ctx: Context, id: string, reasonJson: string): Promise<string> {
+    return this.move(ctx, id, 'reinstate', reasonJson);
   }
 
   @Transaction()
   @Returns('string')
-  async Revoke(ctx: Context, id: string, reason: string): Promise<string> {
-    return this.move(ctx, id, 'revoke', reason);
+  async Revoke(ctx: Context, id: string, reasonJson: string): Promise<string> {
+    return this.move(ctx, id, 'revoke', reasonJson);
   }
 
   /**
@@ -155,7 +140,7 @@ export class CertificateContract extends Contract {
     const filter: CertificateFilter = {
       holderRef: f.holderRef === undefined ? undefined : requireHex64('holderRef', f.holderRef),
       type: f.type === undefined || f.type === '' ? undefined : requireId('type', f.type),
-      status: parseStatus(f.status),
+      status: optionalStatus('status', f.status),
     };
     const size = parseLimit(limit, MAX_PAGE, 50);
     const matches = (r: CertificateRecord): boolean =>
@@ -206,7 +191,7 @@ export class CertificateContract extends Contract {
     const msp = callerMsp(ctx);
     for (const type of new Set(inputs.map((i) => i.type))) {
       const t = await getType(ctx, type);
-      if (!t.issuerMsps.includes(msp)) throw new CodedError('FORBIDDEN', `organisation ${msp} is not authorised to issue ${type}`);
+      requireIssuerOf(t, msp);
     }
     for (const kid of new Set(inputs.map((i) => i.issuerKid))) {
       const signingKey = await findKey(ctx, kid);
@@ -247,18 +232,23 @@ export class CertificateContract extends Contract {
     return records;
   }
 
-  private async move(ctx: Context, id: string, action: keyof typeof TRANSITIONS, reason: string): Promise<string> {
+  /** A status change; the reason argument is JSON `{reasonCode?, reason?}` (see {@link requireStatusReason}). */
+  private async move(ctx: Context, id: string, action: StatusAction, reasonJson: string): Promise<string> {
     requireCaller(ctx, { roles: ['issuer'] });
-    const why = requireString('reason', reason, 500);
+    const body = requireObject('reason', parseArg<unknown>('reason', reasonJson));
+    const why = requireStatusReason(body.reasonCode, body.reason);
     const current = await this.mustGet(ctx, id);
     if (current.issuerMsp !== callerMsp(ctx)) {
       throw new CodedError('FORBIDDEN', `only ${current.issuerMsp} may change certificate ${id}`);
     }
-    const rule = TRANSITIONS[action];
-    if (!rule.from.includes(current.status)) {
-      throw new CodedError('INVALID_TRANSITION', `cannot ${action} a certificate that is ${current.status}`);
-    }
-    const updated: CertificateRecord = { ...current, status: rule.to, statusReason: why, updatedAt: txTime(ctx), updatedBy: actorOf(ctx) };
+    const updated: CertificateRecord = {
+      ...current,
+      status: nextStatus(current.status, action),
+      statusReasonCode: why.code,
+      statusReason: why.text ?? why.code,
+      updatedAt: txTime(ctx),
+      updatedBy: actorOf(ctx),
+    };
     await writeJson(ctx, key(ctx, CERT, [id]), updated);
     await ctx.stub.deleteState(key(ctx, BY_STATUS, [current.status, current.type, id]));
     await ctx.stub.putState(key(ctx, BY_STATUS, [updated.status, updated.type, id]), INDEX_VALUE);

@@ -5,9 +5,9 @@ import { CodedError } from './errors';
 import { EVENTS } from './events';
 import { CONTRACTS } from './functions';
 import { MSP, type CertificateType } from './models';
-import { compileSchema } from './schema';
+import { parseCertificateType } from './certificate-type-rules';
 import { key, mustRead, readJson, writeJson } from './state';
-import { parseArg, requireId, requireObject, requireString } from './validate';
+import { parseArg } from './validate';
 
 const TYPE = 'certtype';
 
@@ -19,20 +19,6 @@ export async function getType(ctx: Context, type: string): Promise<CertificateTy
 /** Reads a certificate type, or undefined. */
 export async function findType(ctx: Context, type: string): Promise<CertificateType | undefined> {
   return readJson<CertificateType>(ctx, key(ctx, TYPE, [type]));
-}
-
-function parseType(raw: string): Omit<CertificateType, 'registeredAt'> {
-  const body = requireObject('certificate type', parseArg<unknown>('certificate type', raw));
-  const type = requireId('type', body.type);
-  const title = requireString('title', body.title, 200);
-  if (!Array.isArray(body.issuerMsps) || body.issuerMsps.length === 0) {
-    throw new CodedError('VALIDATION_FAILED', 'issuerMsps must be a non-empty array of MSP IDs');
-  }
-  const issuerMsps = body.issuerMsps.map((m, i) => requireId(`issuerMsps[${i}]`, m));
-  if (new Set(issuerMsps).size !== issuerMsps.length) throw new CodedError('VALIDATION_FAILED', 'issuerMsps has duplicates');
-  const schema = requireObject('schema', body.schema);
-  compileSchema(schema);
-  return { type, title, issuerMsps, schema };
 }
 
 /** Certificate types: who may issue each and the JSON Schema of its claims. */
@@ -47,7 +33,7 @@ export class CertificateTypeContract extends Contract {
   @Returns('string')
   async RegisterType(ctx: Context, typeJson: string): Promise<string> {
     requireCaller(ctx, { msps: [MSP.civil], roles: ['registrar'] });
-    const t = parseType(typeJson);
+    const t = parseCertificateType(parseArg<unknown>('certificate type', typeJson));
     const k = key(ctx, TYPE, [t.type]);
     if (await readJson(ctx, k)) throw new CodedError('DUPLICATE_ID', `certificate type ${t.type} already registered`);
     const record: CertificateType = { ...t, registeredAt: txTime(ctx) };

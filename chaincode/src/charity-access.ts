@@ -4,6 +4,52 @@ import { CodedError } from './errors';
 import { ATTR, MSP } from './models';
 
 /**
+ * Who is asking, as the access decisions see it. The chaincode builds it
+ * from the caller's certificate; the gateway, for its early 403, from the
+ * token; both then ask the same functions below.
+ */
+export interface CallerView {
+  mspId: string;
+  roles: readonly string[];
+  /** The charity a charity user acts for. */
+  charity?: string;
+}
+
+/** The caller of a transaction, from its certificate. */
+export function callerView(ctx: Context): CallerView {
+  return { mspId: callerMsp(ctx), roles: [...callerRoles(ctx)], charity: callerAttr(ctx, ATTR.charity) };
+}
+
+/** An auditor of the audit org: reads and audits every charity. */
+export function isAuditorCaller(c: CallerView): boolean {
+  return c.mspId === MSP.audit && c.roles.includes('auditor');
+}
+
+/** A user of charity `charityId` acting for it. */
+export function actsForCharity(c: CallerView, charityId: string): boolean {
+  return c.mspId === MSP.charity && c.roles.includes('charity') && c.charity === charityId;
+}
+
+/** Who may audit a charity (traces, reports, exports, history): auditors and the charity itself. */
+export function mayAudit(c: CallerView, charityId: string): boolean {
+  return isAuditorCaller(c) || actsForCharity(c, charityId);
+}
+
+/** Whether the caller may audit some charity at all: an auditor, or a charity user acting for a charity. */
+export function mayAuditSome(c: CallerView): boolean {
+  return isAuditorCaller(c) || (c.mspId === MSP.charity && c.roles.includes('charity') && !!c.charity);
+}
+
+/**
+ * Who may read a charity's records (charity, projects, donations,
+ * disbursements): those who may audit it, and the civil-affairs registrar
+ * that supervises charities.
+ */
+export function mayRead(c: CallerView, charityId: string): boolean {
+  return mayAudit(c, charityId) || (c.mspId === MSP.civil && c.roles.includes('registrar'));
+}
+
+/**
  * The charity a charity user acts for: CharityMSP, role `charity`, and the
  * `charity` attribute of the caller's certificate. Writes are only ever for
  * this charity; the gateway's claim is not trusted for it.
@@ -15,34 +61,12 @@ export function actingCharity(ctx: Context): string {
   return charityId;
 }
 
-/** Throws FORBIDDEN unless the caller acts for `charityId`. */
-export function requireActingFor(ctx: Context, charityId: string, what: string): void {
-  const mine = actingCharity(ctx);
-  if (mine !== charityId) throw new CodedError('FORBIDDEN', `${what} belongs to another charity`);
-}
-
-/** True when the caller is an auditor of the audit org: they read and audit everything. */
-export function isAuditor(ctx: Context): boolean {
-  return callerMsp(ctx) === MSP.audit && callerRoles(ctx).has('auditor');
-}
-
-function isOwnCharity(ctx: Context, charityId: string): boolean {
-  return callerMsp(ctx) === MSP.charity && callerRoles(ctx).has('charity') && callerAttr(ctx, ATTR.charity) === charityId;
-}
-
-/**
- * Who may read a charity's records (charity, projects, donations,
- * disbursements): auditors, the civil-affairs registrar that supervises
- * charities, and the charity's own users.
- */
+/** FORBIDDEN unless the caller may read `charityId`'s records (see {@link mayRead}). */
 export function requireReader(ctx: Context, charityId: string): void {
-  if (isAuditor(ctx) || isOwnCharity(ctx, charityId)) return;
-  if (callerMsp(ctx) === MSP.civil && callerRoles(ctx).has('registrar')) return;
-  throw new CodedError('FORBIDDEN', `the caller may not read records of charity ${charityId}`);
+  if (!mayRead(callerView(ctx), charityId)) throw new CodedError('FORBIDDEN', `the caller may not read records of charity ${charityId}`);
 }
 
-/** Who may audit a charity (traces, reports, exports, history): auditors and the charity itself. */
+/** FORBIDDEN unless the caller may audit `charityId` (see {@link mayAudit}). */
 export function requireAuditor(ctx: Context, charityId: string): void {
-  if (isAuditor(ctx) || isOwnCharity(ctx, charityId)) return;
-  throw new CodedError('FORBIDDEN', `only auditors and charity ${charityId} itself may audit its records`);
+  if (!mayAudit(callerView(ctx), charityId)) throw new CodedError('FORBIDDEN', `only auditors and charity ${charityId} itself may audit its records`);
 }

@@ -9,24 +9,8 @@ import { CONTRACTS } from './functions';
 import { requireAmount } from './money';
 import { MSP, type Charity, type CreateProjectInput, type Project, type RegisterCharityInput } from './models';
 import { exists, writeJson } from './state';
-import { parseArg, requireId, requireObject, requireOnlyFields, requireString } from './validate';
-
-const CREDIT_CODE = /^[0-9A-Za-z-]{1,64}$/;
-
-function parseCharity(raw: string): RegisterCharityInput {
-  const body = requireObject('charity', parseArg<unknown>('charity', raw));
-  requireOnlyFields('charity', body, ['id', 'name', 'creditCode', 'publicFundraising']);
-  if (typeof body.publicFundraising !== 'boolean') throw new CodedError('VALIDATION_FAILED', 'publicFundraising must be a boolean');
-  const creditCode = requireString('creditCode', body.creditCode, 64);
-  if (!CREDIT_CODE.test(creditCode)) throw new CodedError('VALIDATION_FAILED', 'creditCode must be letters, digits and hyphens');
-  return { id: requireId('id', body.id), name: requireString('name', body.name, 200), creditCode, publicFundraising: body.publicFundraising };
-}
-
-function parseProject(raw: string): CreateProjectInput {
-  const body = requireObject('project', parseArg<unknown>('project', raw));
-  requireOnlyFields('project', body, ['id', 'title', 'targetAmount']);
-  return { id: requireId('id', body.id), title: requireString('title', body.title, 200), targetAmount: requireAmount('targetAmount', body.targetAmount) };
-}
+import { parseCharityInput, parseProjectInput } from './charity-input';
+import { parseArg } from './validate';
 
 /**
  * Charities (registered by the civil-affairs registrar) and their projects
@@ -43,7 +27,7 @@ export class CharityContract extends Contract {
   @Returns('string')
   async RegisterCharity(ctx: Context, inputJson: string): Promise<string> {
     requireCaller(ctx, { msps: [MSP.civil], roles: ['registrar'] });
-    const input = parseCharity(inputJson);
+    const input = parseCharityInput(parseArg<unknown>('charity', inputJson));
     const k = entityKey(ctx, 'charity', input.id);
     if (await exists(ctx, k)) throw new CodedError('DUPLICATE_ID', `charity ${input.id} already registered`);
     const charity: Charity = { ...input, registeredAt: txTime(ctx), registeredBy: actorOf(ctx), txId: ctx.stub.getTxID() };
@@ -66,7 +50,7 @@ export class CharityContract extends Contract {
   @Returns('string')
   async CreateProject(ctx: Context, inputJson: string): Promise<string> {
     const charityId = actingCharity(ctx);
-    const input = parseProject(inputJson);
+    const input = parseProjectInput(parseArg<unknown>('project', inputJson));
     await getCharity(ctx, charityId);
     const k = entityKey(ctx, 'project', input.id);
     if (await exists(ctx, k)) throw new CodedError('DUPLICATE_ID', `project ${input.id} already exists`);

@@ -20,49 +20,8 @@ import {
   type RecordDonationInput,
 } from './models';
 import { INDEX_VALUE, exists, key } from './state';
-import { parseArg, requireHex64, requireId, requireObject, requireOnlyFields, requireString } from './validate';
-
-const DONATION_FIELDS = ['id', 'projectId', 'amount', 'donorRef', 'anonymous', 'channel', 'receivedAt'] as const;
-const DISBURSEMENT_FIELDS = ['id', 'projectId', 'amount', 'category', 'beneficiaryRef', 'payee', 'evidenceDigest', 'memo', 'paidAt'] as const;
-
-const present = (v: unknown): boolean => v !== undefined && v !== null;
-
-function parseDonation(raw: unknown, where: string): RecordDonationInput {
-  const body = requireObject(where, raw);
-  requireOnlyFields(where, body, DONATION_FIELDS);
-  if (present(body.anonymous) && typeof body.anonymous !== 'boolean') throw new CodedError('VALIDATION_FAILED', `${where}.anonymous must be a boolean`);
-  const anonymous = body.anonymous === true;
-  if (anonymous && present(body.donorRef)) throw new CodedError('VALIDATION_FAILED', `${where}: an anonymous donation has no donorRef`);
-  if (!anonymous && !present(body.donorRef)) throw new CodedError('VALIDATION_FAILED', `${where}.donorRef is required unless the donor is anonymous`);
-  return {
-    id: requireId(`${where}.id`, body.id),
-    projectId: requireId(`${where}.projectId`, body.projectId),
-    amount: requireAmount(`${where}.amount`, body.amount),
-    anonymous,
-    donorRef: anonymous ? undefined : requireHex64(`${where}.donorRef`, body.donorRef),
-    channel: present(body.channel) ? requireId(`${where}.channel`, body.channel) : undefined,
-    receivedAt: present(body.receivedAt) ? String(body.receivedAt) : undefined,
-  };
-}
-
-function parseDisbursement(raw: string): RecordDisbursementInput {
-  const body = requireObject('disbursement', parseArg<unknown>('disbursement', raw));
-  requireOnlyFields('disbursement', body, DISBURSEMENT_FIELDS);
-  if (typeof body.category !== 'string' || !DISBURSEMENT_CATEGORIES.includes(body.category as DisbursementCategory)) {
-    throw new CodedError('VALIDATION_FAILED', `category must be one of ${DISBURSEMENT_CATEGORIES.join(', ')}`);
-  }
-  return {
-    id: requireId('id', body.id),
-    projectId: requireId('projectId', body.projectId),
-    amount: requireAmount('amount', body.amount),
-    category: body.category as DisbursementCategory,
-    beneficiaryRef: present(body.beneficiaryRef) ? requireHex64('beneficiaryRef', body.beneficiaryRef) : undefined,
-    payee: present(body.payee) ? requireString('payee', body.payee, 200) : undefined,
-    evidenceDigest: present(body.evidenceDigest) ? requireHex64('evidenceDigest', body.evidenceDigest) : undefined,
-    memo: present(body.memo) ? requireString('memo', body.memo, 500) : undefined,
-    paidAt: present(body.paidAt) ? String(body.paidAt) : undefined,
-  };
-}
+import { parseDisbursementInput, parseDonationInput } from './donation-input';
+import { parseArg } from './validate';
 
 async function ownProject(ws: WorkingSet, ctx: Context, projectId: string, charityId: string): Promise<Project> {
   const project = await ws.must<Project>(entityKey(ctx, 'project', projectId), 'PROJECT_NOT_FOUND', `project ${projectId}`);
@@ -91,7 +50,7 @@ export class DonationContract extends Contract {
   @Transaction()
   @Returns('string')
   async RecordDonation(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseDonation(parseArg<unknown>('donation', inputJson), 'donation');
+    const input = parseDonationInput(parseArg<unknown>('donation', inputJson), 'donation');
     const [donation] = await this.recordAll(ctx, [input]);
     ctx.stub.setEvent(EVENTS.donationRecorded, encode({ id: donation.id, projectId: donation.projectId, amount: donation.amount }));
     return canonicalJson(donation);
@@ -105,7 +64,7 @@ export class DonationContract extends Contract {
     if (!Array.isArray(raw) || raw.length === 0 || raw.length > MAX_BATCH) {
       throw new CodedError('VALIDATION_FAILED', `items must be an array of 1 to ${MAX_BATCH} donations`);
     }
-    const inputs = raw.map((r, i) => parseDonation(r, `items[${i}]`));
+    const inputs = raw.map((r, i) => parseDonationInput(r, `items[${i}]`));
     const donations = await this.recordAll(ctx, inputs);
     ctx.stub.setEvent(EVENTS.donationsImported, encode({ count: donations.length, ids: donations.map((d) => d.id) }));
     return canonicalJson(donations);
@@ -116,7 +75,7 @@ export class DonationContract extends Contract {
   @Returns('string')
   async RecordDisbursement(ctx: Context, inputJson: string): Promise<string> {
     const charityId = actingCharity(ctx);
-    const input = parseDisbursement(inputJson);
+    const input = parseDisbursementInput(parseArg<unknown>('disbursement', inputJson));
     const ws = new WorkingSet(ctx);
     const project = await ownProject(ws, ctx, input.projectId, charityId);
     const k = entityKey(ctx, 'disbursement', input.id);

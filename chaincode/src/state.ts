@@ -38,7 +38,10 @@ export async function exists(ctx: Context, k: string): Promise<boolean> {
 
 /**
  * Pages through a composite-key index, loading and filtering each entry.
- * The cursor is Fabric's bookmark: the key the next page starts from.
+ * The cursor is Fabric's bookmark: the key the next page starts from. A
+ * bookmark outside the listing's own prefix is refused, so a caller can
+ * neither page through another listing (another charity's index) nor make
+ * a scan start at an arbitrary key.
  */
 export async function pageIndex<T>(
   ctx: Context,
@@ -48,6 +51,9 @@ export async function pageIndex<T>(
   cursor: string,
   load: (indexKey: string, value: Uint8Array) => Promise<T | undefined>,
 ): Promise<Page<T>> {
+  if (cursor !== '' && !cursor.startsWith(ctx.stub.createCompositeKey(objectType, attrs))) {
+    throw new CodedError('VALIDATION_FAILED', 'cursor does not belong to this listing');
+  }
   const items: T[] = [];
   let bookmark = cursor;
   const chunk = Math.min(limit + 1, 500);

@@ -5,6 +5,7 @@ const HEX64 = /^[0-9a-f]{64}$/;
 
 /** Parses a JSON argument or throws VALIDATION_FAILED. */
 export function parseArg<T>(name: string, raw: string): T {
+  if (typeof raw !== 'string') throw new CodedError('VALIDATION_FAILED', `${name} must be JSON text`);
   try {
     return JSON.parse(raw) as T;
   } catch {
@@ -48,14 +49,6 @@ export function requireHex64(name: string, v: unknown): string {
     throw new CodedError('VALIDATION_FAILED', `${name} must be 64 lowercase hex characters`);
   }
   return v;
-}
-
-/** An ISO-8601 date-time, returned normalised. */
-export function requireDateTime(name: string, v: unknown): string {
-  if (typeof v !== 'string' || !/^\d{4}-\d{2}-\d{2}T/.test(v) || Number.isNaN(Date.parse(v))) {
-    throw new CodedError('VALIDATION_FAILED', `${name} must be an ISO-8601 date-time`);
-  }
-  return new Date(v).toISOString();
 }
 
 /** A page size: 1..max, default `fallback`. */

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { SignJWT, generateKeyPair } from 'jose';
 import { client, type Call } from '../support/http';
 import type { Harness, SuiteOptions } from './harness';
+import { sampleResidentId } from '../../scripts/sample-ids';
 
 /** A valid low-income-household issuance body for a holder. */
 export function lowIncomeBody(idNumber: string, extra: Record<string, unknown> = {}) {
@@ -14,11 +15,8 @@ export function lowIncomeBody(idNumber: string, extra: Record<string, unknown> =
   };
 }
 
-/** A fresh, syntactically valid 18-character resident ID number. */
-export function newIdNumber(): string {
-  const digits = Array.from({ length: 17 }, () => Math.floor(Math.random() * 10)).join('');
-  return `${digits}X`;
-}
+/** A fresh resident ID number that passes GB 11643. */
+export const newIdNumber = (): string => sampleResidentId();
 
 export function expectProblem(r: { status: number; headers: Headers; body: any }, status: number, code?: string): void {
   expect(r.status, JSON.stringify(r.body)).to.equal(status);

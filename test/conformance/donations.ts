@@ -62,7 +62,7 @@ export function donationScenarios(opts: SuiteOptions): void {
     const y1 = thisYear - 1;
     const y2 = thisYear - 2;
 
-    const charityBody = (id: string, publicFundraising = true) => ({ id, name: `慈善基金会 ${id}`, creditCode: '53100000500021676Q', publicFundraising });
+    const charityBody = (id: string, publicFundraising = true) => ({ id, name: `慈善基金会 ${id}`, creditCode: '53100000500021676K', publicFundraising });
 
     async function registerCharity(id: string, publicFundraising = true): Promise<string> {
       const r = await api('POST', '/api/v1/charities', { token: registrar, body: charityBody(id, publicFundraising) });
@@ -136,7 +136,7 @@ export function donationScenarios(opts: SuiteOptions): void {
         const id = `ch-${randomUUID()}`;
         const r = await api('POST', '/api/v1/charities', { token: registrar, body: charityBody(id, false) });
         expect(r.status, JSON.stringify(r.body)).to.equal(201);
-        expect(r.body).to.include({ id, creditCode: '53100000500021676Q', publicFundraising: false });
+        expect(r.body).to.include({ id, creditCode: '53100000500021676K', publicFundraising: false });
         expect(r.body.txId).to.be.a('string');
         expect(r.body.blockNumber).to.be.a('number');
         for (const token of [registrar, auditor]) {

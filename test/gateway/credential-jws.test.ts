@@ -16,7 +16,7 @@ const vc = buildCredential({
   issuerMsp: 'CivilAffairsMSP',
   issuerName: 'Civil Affairs Bureau',
   holderRef: 'a'.repeat(64),
-  holder: { idNumber: '11010119900307001X', name: '张三' },
+  holder: { idType: 'resident', idNumber: '11010519491231002X', name: '张三' },
   claims: { householdSize: 3 },
   validFrom: '2026-01-01T00:00:00.000Z',
   statusUrl: 'http://localhost/api/v1/certificates/c1',

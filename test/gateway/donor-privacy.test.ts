@@ -25,7 +25,7 @@ describe('donor and beneficiary privacy on chain', function () {
       const beneficiaryName = '司马受助';
       const beneficiaryId = newIdNumber();
       const ok = (r: { status: number; body: unknown }) => expect(r.status, JSON.stringify(r.body)).to.equal(201);
-      ok(await api('POST', '/api/v1/charities', { token: registrar, body: { id: 'priv', name: 'Privacy Foundation', creditCode: '53100000500021676Q', publicFundraising: true } }));
+      ok(await api('POST', '/api/v1/charities', { token: registrar, body: { id: 'priv', name: 'Privacy Foundation', creditCode: '53100000500021676K', publicFundraising: true } }));
       ok(await api('POST', '/api/v1/projects', { token: staff, body: { id: 'pp', title: 'Privacy', targetAmount: 1000 } }));
       ok(await api('POST', '/api/v1/donations', { token: staff, body: { projectId: 'pp', amount: 500, donor: { idNumber: donorId, name: donorName } } }));
       ok(await api('POST', '/api/v1/donations/batch', { token: staff, body: { items: [{ projectId: 'pp', amount: 5, donor: { idNumber: donorId, name: donorName } }] } }));

@@ -19,6 +19,9 @@ export interface CertificateRecord {
   digest: string;
   digestAlg: 'sha-256';
   status: CertificateStatus;
+  /** Why the status last changed: a code of STATUS_REASON_CODES. */
+  statusReasonCode?: string;
+  /** The free-text reason, or the code when none was given. */
   statusReason?: string;
   issuedAt: string;
   validFrom: string;
@@ -45,6 +48,7 @@ export interface CertificateHistoryEntry {
   txId: string;
   timestamp: string;
   status: CertificateStatus;
+  reasonCode?: string;
   reason?: string;
   actor: Actor;
 }

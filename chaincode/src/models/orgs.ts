@@ -25,3 +25,8 @@ export const ATTR = { role: 'role', dept: 'dept', charity: 'charity' } as const;
 export function orgOfMsp(mspId: string): OrgKey | undefined {
   return (Object.keys(MSP) as OrgKey[]).find((k) => MSP[k] === mspId);
 }
+
+/** True for an MSP ID of the consortium. */
+export function isConsortiumMsp(mspId: string): boolean {
+  return orgOfMsp(mspId) !== undefined;
+}

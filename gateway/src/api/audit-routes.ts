@@ -1,25 +1,22 @@
 import { once } from 'node:events';
 import { Router, type RequestHandler, type Response } from 'express';
 import * as audit from '../domain/audit';
-import { yearField } from '../domain/input';
+import { mayAudit, mayAuditSome, type CallerView } from '../../../chaincode/src/charity-access';
+import { requireYear } from '../../../chaincode/src/dates';
 import { allow, principalOf } from './auth';
 import { h, param, type RouteDeps } from './handler';
 import { CodedError } from '../../../chaincode/src/errors';
 
-/**
- * Auditors audit every charity; a charity user audits its own. A fast,
- * friendly 403: the chaincode checks again from the caller's certificate.
- */
+/** The caller as the chaincode's access decisions see it. */
+const viewOf = (res: Response): CallerView => principalOf(res);
+
+/** A fast, friendly 403 by the chaincode's own rule; the chaincode checks again from the caller's certificate. */
 const auditReader: RequestHandler = (_req, res, next) => {
-  const p = principalOf(res);
-  const auditor = p.org === 'audit' && p.roles.includes('auditor');
-  const charity = p.org === 'charity' && p.roles.includes('charity') && p.charity !== undefined;
-  next(auditor || charity ? undefined : new CodedError('FORBIDDEN', 'requires an auditor, or a charity auditing its own records'));
+  next(mayAuditSome(viewOf(res)) ? undefined : new CodedError('FORBIDDEN', 'requires an auditor, or a charity auditing its own records'));
 };
 
-function requireOwnOrAuditor(res: Response, charityId: string): void {
-  const p = principalOf(res);
-  if (p.org === 'charity' && p.charity !== charityId) throw new CodedError('FORBIDDEN', `only auditors and charity ${charityId} itself may audit its records`);
+function requireMayAudit(res: Response, charityId: string): void {
+  if (!mayAudit(viewOf(res), charityId)) throw new CodedError('FORBIDDEN', `only auditors and charity ${charityId} itself may audit its records`);
 }
 
 /** The v1 routes of the Audit section. */
@@ -35,13 +32,13 @@ export function auditRoutes({ ctx, authed, me }: RouteDeps): Router {
   }));
   r.get('/audit/charities/:id/report', authed, auditReader, h(async (req, res) => {
     const id = param(req, 'id');
-    requireOwnOrAuditor(res, id);
-    res.json(await audit.annualReport(ctx, await me(res), id, yearField(req.query.year)));
+    requireMayAudit(res, id);
+    res.json(await audit.annualReport(ctx, await me(res), id, requireYear('year', req.query.year)));
   }));
   r.get('/audit/charities/:id/export.csv', authed, auditReader, h(async (req, res) => {
     const id = param(req, 'id');
-    requireOwnOrAuditor(res, id);
-    const year = yearField(req.query.year);
+    requireMayAudit(res, id);
+    const year = requireYear('year', req.query.year);
     const chunks = await audit.exportYearCsv(ctx, await me(res), id, year);
     res.status(200);
     res.set('Content-Type', 'text/csv; charset=utf-8; header=present');

@@ -26,7 +26,7 @@ export function buildCredential(input: {
   issuerMsp: string;
   issuerName: string;
   holderRef: string;
-  holder: { idNumber: string; name: string };
+  holder: { idType: string; idNumber: string; name: string };
   claims: Record<string, unknown>;
   validFrom: string;
   validUntil?: string;
@@ -42,7 +42,7 @@ export function buildCredential(input: {
     credentialSubject: {
       ...input.claims,
       id: `${HOLDER_URN_PREFIX}${input.holderRef}`,
-      holder: { name: input.holder.name, idNumber: input.holder.idNumber },
+      holder: { name: input.holder.name, idNumber: input.holder.idNumber, ...(input.holder.idType === 'resident' ? {} : { idType: input.holder.idType }) },
     },
     credentialStatus: { id: input.statusUrl, type: 'CivicLedgerStatus' },
   };

@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { FN, MAX_BATCH } from '../../../chaincode/src/functions';
-import type { CertificateHistoryEntry, CertificateRecord, CertificateStatus, IssueCertificateInput, Page } from '../../../chaincode/src/models';
+import { requireIssuerOf } from '../../../chaincode/src/certificate-type-rules';
+import { optionalStatus, requireStatusReason, type StatusAction } from '../../../chaincode/src/lifecycle';
+import type { CertificateHistoryEntry, CertificateRecord, IssueCertificateInput, Page } from '../../../chaincode/src/models';
+import { requireId } from '../../../chaincode/src/validate';
 import { ORG_NAMES, orgOfMsp } from '../../../chaincode/src/models';
 import { schemaErrors } from '../../../chaincode/src/schema';
 import type { SigningIdentity } from '../../../network/pki/types';
@@ -9,7 +12,7 @@ import type { HeldKey } from '../credentials/issuer-keys';
 import { buildCredential, digestOf, signCredentialAsync, type CertificateCredential } from '../credentials/vc';
 import { read, write } from './calls';
 import type { DomainContext } from './context';
-import { ID_PATTERN, dateTimeField, decodeCursor, encodeCursor, limitField, objectField, requiredString, stringField } from './input';
+import { decodeCursor, encodeCursor, limitField, objectField, optionalDateTime, optionalId, personField, stringField } from './input';
 import { findType } from './registry';
 import { CodedError, invalid } from '../../../chaincode/src/errors';
 
@@ -31,36 +34,29 @@ interface Signed {
   credential: string;
 }
 
-const STATUSES: readonly CertificateStatus[] = ['active', 'suspended', 'revoked'];
-
-function statusField(v: unknown): CertificateStatus | undefined {
-  if (v === undefined || v === null || v === '') return undefined;
-  if (typeof v !== 'string' || !STATUSES.includes(v as CertificateStatus)) throw invalid(`status must be one of ${STATUSES.join(', ')}`);
-  return v as CertificateStatus;
-}
-
 /** Validates one issuance request, checks claims against the type's schema, and builds the credential. */
 async function prepare(ctx: DomainContext, mspId: string, body: unknown, where: string): Promise<Prepared> {
   const b = objectField(body, where);
-  const type = requiredString(b.type, `${where}.type`, { max: 128, pattern: ID_PATTERN });
-  const holder = objectField(b.holder, `${where}.holder`);
-  const idNumber = requiredString(holder.idNumber, `${where}.holder.idNumber`, { max: 64, pattern: /^[0-9A-Za-z\s-]+$/ });
-  const name = requiredString(holder.name, `${where}.holder.name`, { max: 200 });
+  const type = requireId(`${where}.type`, b.type);
+  const holder = personField(b.holder, `${where}.holder`);
+  const name = stringField(objectField(b.holder, `${where}.holder`).name, `${where}.holder.name`, { max: 200 }) as string;
   const claims = b.claims === undefined ? {} : objectField(b.claims, `${where}.claims`);
-  const id = stringField(b.id, `${where}.id`, { max: 128, pattern: ID_PATTERN, optional: true }) ?? randomUUID();
-  const validFrom = dateTimeField(b.validFrom, `${where}.validFrom`) ?? new Date().toISOString();
-  const validUntil = dateTimeField(b.validUntil, `${where}.validUntil`);
+  const id = optionalId(b.id, `${where}.id`) ?? randomUUID();
+  const validFrom = optionalDateTime(b.validFrom, `${where}.validFrom`) ?? new Date().toISOString();
+  const validUntil = optionalDateTime(b.validUntil, `${where}.validUntil`);
   if (validUntil !== undefined && validUntil <= validFrom) throw invalid(`${where}.validUntil must be after validFrom`);
 
   const certType = await findType(ctx, type);
   if (!certType) throw invalid(`${where}.type '${type}' is not a registered certificate type`);
-  if (!certType.issuerMsps.includes(mspId)) throw new CodedError('FORBIDDEN', `${mspId} is not authorised to issue ${type}`);
+  requireIssuerOf(certType, mspId);
   const problems = schemaErrors(certType.schema, claims);
   if (problems.length > 0) throw invalid(`${where}.claims do not match the ${type} schema: ${problems.join('; ')}`);
 
   const key = ctx.keyStores.get(mspId)?.active();
-  if (!key) throw new CodedError('KEY_NOT_ACTIVE', `this gateway holds no active signing key for ${mspId}`);
-  const holderRef = pseudonym(ctx.pepper, idNumber);
+  if (!key) {
+    throw new CodedError('KEY_NOT_ACTIVE', `this gateway holds no active signing key for ${mspId}; an admin of that organisation registers one with POST /api/v1/issuers/keys/rotate`);
+  }
+  const holderRef = pseudonym(ctx.pepper, holder);
   const org = orgOfMsp(mspId);
   const vc = buildCredential({
     id,
@@ -68,7 +64,7 @@ async function prepare(ctx: DomainContext, mspId: string, body: unknown, where: 
     issuerMsp: mspId,
     issuerName: org ? ORG_NAMES[org] : mspId,
     holderRef,
-    holder: { idNumber, name },
+    holder: { idType: holder.idType, idNumber: holder.idNumber, name },
     claims,
     validFrom,
     validUntil,
@@ -111,13 +107,13 @@ export async function history(ctx: DomainContext, who: SigningIdentity, id: stri
   return read(ctx, who, FN.history, [id]);
 }
 
-const MOVES = { suspend: FN.suspend, reinstate: FN.reinstate, revoke: FN.revoke } as const;
+const MOVES: Readonly<Record<StatusAction, string>> = { suspend: FN.suspend, reinstate: FN.reinstate, revoke: FN.revoke };
 
 /** Suspends, reinstates or revokes; the chaincode enforces the allowed moves. */
-export async function changeStatus(ctx: DomainContext, who: SigningIdentity, id: string, action: keyof typeof MOVES, body: unknown) {
+export async function changeStatus(ctx: DomainContext, who: SigningIdentity, id: string, action: StatusAction, body: unknown) {
   const b = objectField(body, 'body');
-  const reason = requiredString(b.reason, 'reason', { max: 500 });
-  const r = await write<CertificateRecord>(ctx, who, MOVES[action], [id, reason]);
+  const why = requireStatusReason(b.reasonCode, b.reason);
+  const r = await write<CertificateRecord>(ctx, who, MOVES[action], [id, JSON.stringify({ reasonCode: why.code, reason: why.text })]);
   return { record: r.value, txId: r.txId, blockNumber: r.blockNumber };
 }
 
@@ -133,14 +129,13 @@ async function list(ctx: DomainContext, who: SigningIdentity, filter: Record<str
 /** All certificates of a person, found through the holder pseudonym (the ID number never reaches the ledger). */
 export async function searchByHolder(ctx: DomainContext, who: SigningIdentity, body: unknown) {
   const b = objectField(body, 'body');
-  const holder = objectField(b.holder, 'holder');
-  const idNumber = requiredString(holder.idNumber, 'holder.idNumber', { max: 64, pattern: /^[0-9A-Za-z\s-]+$/ });
-  const type = stringField(b.type, 'type', { max: 128, pattern: ID_PATTERN, optional: true });
-  return list(ctx, who, { holderRef: pseudonym(ctx.pepper, idNumber), type, status: statusField(b.status) }, b.limit, b.cursor);
+  const holder = personField(b.holder, 'holder');
+  const type = optionalId(b.type, 'type');
+  return list(ctx, who, { holderRef: pseudonym(ctx.pepper, holder), type, status: optionalStatus('status', b.status) }, b.limit, b.cursor);
 }
 
 /** Certificates by type and/or status. */
 export async function listCertificates(ctx: DomainContext, who: SigningIdentity, query: Record<string, unknown>) {
-  const type = stringField(query.type === '' ? undefined : query.type, 'type', { max: 128, pattern: ID_PATTERN, optional: true });
-  return list(ctx, who, { type, status: statusField(query.status) }, query.limit, query.cursor);
+  const type = optionalId(query.type === '' ? undefined : query.type, 'type');
+  return list(ctx, who, { type, status: optionalStatus('status', query.status) }, query.limit, query.cursor);
 }

@@ -1,9 +1,10 @@
+import { parseCertificateType } from '../../../chaincode/src/certificate-type-rules';
 import { FN } from '../../../chaincode/src/functions';
 import { ORG_NAMES, orgOfMsp, type CertificateType, type Issuer, type IssuerKey } from '../../../chaincode/src/models';
 import type { SigningIdentity } from '../../../network/pki/types';
 import { read, write, type Written } from './calls';
 import type { DomainContext } from './context';
-import { ID_PATTERN, objectField, requiredString } from './input';
+import { objectField } from './input';
 import { CodedError } from '../../../chaincode/src/errors';
 
 /** Certificate types never change once registered, so a found type is cached. */
@@ -31,16 +32,7 @@ export async function findType(ctx: DomainContext, type: string): Promise<Certif
 
 /** Registers a certificate type; the chaincode checks who may. */
 export async function registerType(ctx: DomainContext, who: SigningIdentity, body: unknown): Promise<Written<CertificateType>> {
-  const b = objectField(body, 'body');
-  const input = {
-    type: requiredString(b.type, 'type', { max: 128, pattern: ID_PATTERN }),
-    title: requiredString(b.title, 'title', { max: 200 }),
-    issuerMsps: b.issuerMsps,
-    schema: objectField(b.schema, 'schema'),
-  };
-  if (!Array.isArray(input.issuerMsps) || input.issuerMsps.length === 0 || !input.issuerMsps.every((m) => typeof m === 'string')) {
-    throw new CodedError('VALIDATION_FAILED', 'issuerMsps must be a non-empty array of MSP IDs');
-  }
+  const input = parseCertificateType(objectField(body, 'body'));
   return write<CertificateType>(ctx, who, FN.registerType, [JSON.stringify(input)]);
 }
 
