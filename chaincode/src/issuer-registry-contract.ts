@@ -1,16 +1,20 @@
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
 import { actorOf, callerMsp, requireCaller, txTime } from './access';
 import { canonicalJson, encode } from './codec';
-import { CodedError } from './errors';
+import { CodedError, invalid } from './errors';
 import { EVENTS } from './events';
 import { CONTRACTS } from './functions';
 import type { Issuer, IssuerKey, PublicJwk } from './models';
 import { INDEX_VALUE, key, mustRead, readJson, writeJson } from './state';
+import { requireDateTime } from './dates';
+import { requireFreeText } from './free-text';
 import { parseArg, requireId, requireObject, requireString } from './validate';
 
 const KEY = 'issuerkey';
 const KEY_BY_MSP = 'issuerkey~msp';
 const ISSUER = 'issuer';
+/** Client clocks run a little ahead of the transaction timestamp now and then. */
+const CLOCK_SKEW_MS = 5 * 60 * 1000;
 
 interface IssuerDoc {
   mspId: string;
@@ -77,11 +81,15 @@ export class IssuerRegistryContract extends Contract {
     return this.changeKey(ctx, kid, 'retired');
   }
 
-  /** Marks a key compromised: certificates issued with it from now on fail verification. */
+  /**
+   * Marks a key compromised as of `compromisedAt` (a date-time with Z or an
+   * offset, not in the future; empty means now): credentials issued with it
+   * at or after that time fail verification, earlier ones still pass.
+   */
   @Transaction()
   @Returns('string')
-  async MarkKeyCompromised(ctx: Context, kid: string): Promise<string> {
-    return this.changeKey(ctx, kid, 'compromised');
+  async MarkKeyCompromised(ctx: Context, kid: string, compromisedAt: string): Promise<string> {
+    return this.changeKey(ctx, kid, 'compromised', compromisedAt);
   }
 
   @Transaction(false)
@@ -117,12 +125,12 @@ export class IssuerRegistryContract extends Contract {
     await ctx.stub.putState(key(ctx, KEY_BY_MSP, [msp, kid]), INDEX_VALUE);
     const issuerKey = key(ctx, ISSUER, [msp]);
     const doc = await readJson<IssuerDoc>(ctx, issuerKey);
-    const displayName = name.trim() === '' ? doc?.name ?? msp : requireString('name', name, 200);
+    const displayName = name.trim() === '' ? doc?.name ?? msp : requireFreeText('name', name, 200);
     if (!doc || doc.name !== displayName) await writeJson(ctx, issuerKey, { mspId: msp, name: displayName });
     return record;
   }
 
-  private async changeKey(ctx: Context, kid: string, to: 'retired' | 'compromised'): Promise<string> {
+  private async changeKey(ctx: Context, kid: string, to: 'retired' | 'compromised', compromisedAt = ''): Promise<string> {
     requireCaller(ctx, { roles: ['admin'] });
     const k = key(ctx, KEY, [kid]);
     const current = await mustRead<IssuerKey>(ctx, k, 'KEY_NOT_FOUND', `key ${kid}`);
@@ -131,9 +139,13 @@ export class IssuerRegistryContract extends Contract {
       throw new CodedError('INVALID_TRANSITION', `key ${kid} is ${current.status}`);
     }
     const now = txTime(ctx);
-    // A compromised key stops verifying from now; a retired key keeps its original retirement time.
+    // A retired key keeps its original retirement time; a key compromised while active stops signing now.
     const updated: IssuerKey = { ...current, status: to, retiredAt: current.retiredAt ?? now };
-    if (to === 'compromised' && current.status === 'active') updated.retiredAt = now;
+    if (to === 'compromised') {
+      const at = compromisedAt === '' ? now : requireDateTime('compromisedAt', compromisedAt);
+      if (Date.parse(at) > Date.parse(now) + CLOCK_SKEW_MS) throw invalid(`compromisedAt ${at} is in the future`);
+      updated.compromisedAt = at;
+    }
     await writeJson(ctx, k, updated);
     ctx.stub.setEvent(EVENTS.issuerKeyStatusChanged, encode({ kid, status: to, by: actorOf(ctx).mspId }));
     return canonicalJson(updated);

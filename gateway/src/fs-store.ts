@@ -1,18 +1,45 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { randomUUID } from 'node:crypto';
 
-/** Writes a file atomically (temp file, fsync, rename) so a crash never leaves half of it. */
-export async function writeFileAtomic(file: string, data: string, mode = 0o600): Promise<void> {
-  await fs.mkdir(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-  const handle = await fs.open(tmp, 'w', mode);
+/** Data files hold keys, identities and answers: only the service's own user reads them. */
+export const FILE_MODE = 0o600;
+export const DIR_MODE = 0o700;
+
+/** Creates a directory (and its parents) readable by the service's user only. */
+export async function makePrivateDir(dir: string): Promise<void> {
+  await fs.mkdir(dir, { recursive: true, mode: DIR_MODE });
+  await fs.chmod(dir, DIR_MODE);
+}
+
+/**
+ * Writes a file atomically so a crash never leaves half of it: a uniquely
+ * named temp file (concurrent writers never share one), fsync, rename, then
+ * fsync of the directory so the rename itself survives a power cut.
+ */
+export async function writeFileAtomic(file: string, data: string, mode = FILE_MODE): Promise<void> {
+  const dir = path.dirname(file);
+  await fs.mkdir(dir, { recursive: true, mode: DIR_MODE });
+  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomUUID()}.tmp`);
+  const handle = await fs.open(tmp, 'wx', mode);
   try {
     await handle.writeFile(data);
     await handle.sync();
   } finally {
     await handle.close();
   }
-  await fs.rename(tmp, file);
+  try {
+    await fs.rename(tmp, file);
+  } catch (err) {
+    await fs.rm(tmp, { force: true });
+    throw err;
+  }
+  const d = await fs.open(dir, 'r');
+  try {
+    await d.sync();
+  } finally {
+    await d.close();
+  }
 }
 
 /** Reads a JSON file, or undefined when it does not exist. */

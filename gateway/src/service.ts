@@ -1,16 +1,16 @@
 import path from 'node:path';
-import { promises as fs } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import type { Express } from 'express';
 import { MSP } from '../../chaincode/src/models';
+import type { SigningIdentity } from '../../network/pki/types';
 import type { Config } from './config';
 import { createAuthenticator } from './auth/authenticator';
 import { loadDevKey } from './auth/dev-key';
 import { IssuerKeyStore } from './credentials/issuer-keys';
-import type { DomainContext } from './domain/context';
+import { newServiceState, type DomainContext } from './domain/context';
 import { bootstrapLedger } from './domain/bootstrap';
 import { IdempotencyStore } from './api/idempotency';
-import { readOrCreateJson } from './fs-store';
+import { makePrivateDir, readOrCreateJson } from './fs-store';
 import { ledgers, type Ledger } from './ledger';
 import { fabricOptionsFromFile } from './ledger/fabric/network-file';
 import { Wallet } from './wallet/wallet';
@@ -49,7 +49,8 @@ async function openLedger(config: Config): Promise<Ledger> {
  * fresh directory, and returns the (not yet listening) app.
  */
 export async function openService(config: Config, log: (msg: string) => void = () => {}): Promise<Service> {
-  await fs.mkdir(config.dataDir, { recursive: true });
+  // Keys, identities and stored answers live here: only the service's own user may read it.
+  await makePrivateDir(config.dataDir);
   const ledger = await openLedger(config);
   const closers: Array<() => Promise<void>> = [() => ledger.close()];
   try {
@@ -64,9 +65,15 @@ export async function openService(config: Config, log: (msg: string) => void = (
       keyStores,
       pepper: await loadPepper(config),
       serviceIdentity: await wallet.identity(gatewayMsp, SERVICE_USERS.reader, { role: '' }),
+      state: newServiceState(),
     };
     const admin = await wallet.identity(gatewayMsp, SERVICE_USERS.admin, { role: 'admin,issuer,registrar' });
-    await bootstrapLedger(ctx, admin, log);
+    // Every org this gateway signs for gets an active key, so any org a type authorises can issue it.
+    const otherAdmins: SigningIdentity[] = [];
+    for (const msp of keyStores.keys()) {
+      if (msp !== gatewayMsp) otherAdmins.push(await wallet.identity(msp, SERVICE_USERS.admin, { role: 'admin' }));
+    }
+    await bootstrapLedger(ctx, admin, otherAdmins, log);
 
     const devKey = config.auth.jwksUrl ? undefined : await loadDevKey(config.dataDir);
     const idempotency = await IdempotencyStore.open(path.join(config.dataDir, 'gateway', 'idempotency'));

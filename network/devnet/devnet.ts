@@ -338,7 +338,7 @@ export async function openDevnet(options: DevnetOptions): Promise<Devnet> {
   setChaincodeLogLevel(options.chaincodeLogLevel);
   memoizeCertificateParsing();
 
-  await mkdir(options.dataDir, { recursive: true });
+  await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
   const store = await LedgerStore.open(join(options.dataDir, 'ledger'));
   try {
     const head = await store.getHead();

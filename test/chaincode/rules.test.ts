@@ -95,12 +95,12 @@ describe('chaincode rules (through the devnet)', function () {
   it('stops issuance with a compromised key and dates the compromise', async function () {
     await net.submit(await civilAdmin(), FN.rotateKey, ['k2', publicJwk(), '']);
     await net.submit(await clerk(), FN.issue, [input('r4', 'k2')]);
-    const marked = JSON.parse(Buffer.from(await net.submit(await civilAdmin(), FN.markKeyCompromised, ['k2']).then((r) => r.payload)).toString()) as IssuerKey;
+    const marked = JSON.parse(Buffer.from(await net.submit(await civilAdmin(), FN.markKeyCompromised, ['k2', '']).then((r) => r.payload)).toString()) as IssuerKey;
     expect(marked.status).to.equal('compromised');
     expect(marked.retiredAt).to.be.a('string');
     await expect(net.submit(await clerk(), FN.issue, [input('r5', 'k2')])).to.be.rejectedWith(/^KEY_NOT_ACTIVE: /);
     await expect(net.submit(await clerk(), FN.issue, [input('r5', 'k1')])).to.be.rejectedWith(/^KEY_NOT_ACTIVE: .*retired/);
-    await expect(net.submit(await civilAdmin(), FN.markKeyCompromised, ['k2'])).to.be.rejectedWith(/^INVALID_TRANSITION: /);
+    await expect(net.submit(await civilAdmin(), FN.markKeyCompromised, ['k2', ''])).to.be.rejectedWith(/^INVALID_TRANSITION: /);
     await expect(net.submit(await who(MSP.charity, 'c-admin', 'admin'), FN.retireKey, ['k1'])).to.be.rejectedWith(/^FORBIDDEN: /);
   });
 

@@ -22,6 +22,8 @@ export interface IssuerKey {
   status: IssuerKeyStatus;
   activatedAt: string;
   retiredAt?: string;
+  /** When the key was compromised: nothing it signed from then on verifies. */
+  compromisedAt?: string;
 }
 
 /** An organisation that issues credentials, with all its keys. */

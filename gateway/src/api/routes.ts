@@ -29,6 +29,11 @@ export function apiRouter(ctx: DomainContext, auth: Authenticator, idempotency: 
     res.status(201).json({ key: w.value.key, retired: w.value.retired, txId: w.txId, blockNumber: w.blockNumber });
   }));
 
+  r.post('/issuers/keys/:kid/compromised', authed, allow({ roles: ['admin'] }), idem, h(async (req, res) => {
+    const w = await registry.markKeyCompromised(ctx, await me(res), param(req, 'kid'), req.body);
+    res.json({ ...w.value, txId: w.txId, blockNumber: w.blockNumber });
+  }));
+
   // Which org may issue a type is the type's issuerMsps, decided in the domain and the chaincode.
   const issuer = allow({ roles: ['issuer'] });
   const reader = allow({ roles: ['verifier', 'issuer', 'auditor'] });

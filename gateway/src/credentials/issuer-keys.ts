@@ -27,6 +27,7 @@ export class IssuerKeyStore {
   readonly #file: string;
   #stored: StoredKeys = { keys: {} };
   readonly #objects = new Map<string, KeyObject>();
+  #saving: Promise<void> = Promise.resolve();
 
   private constructor(file: string) {
     this.#file = file;
@@ -48,9 +49,18 @@ export class IssuerKeyStore {
     return this.get(kid) as HeldKey;
   }
 
+  /** Forgets a key that was never put to use (the chain refused it); the active key cannot be discarded. */
+  async discard(kid: string): Promise<void> {
+    if (this.#stored.activeKid === kid) throw new TypeError(`key ${kid} is active`);
+    if (!Object.hasOwn(this.#stored.keys, kid)) return;
+    delete this.#stored.keys[kid];
+    this.#objects.delete(kid);
+    await this.#save();
+  }
+
   /** Makes `kid` the key new credentials are signed with. */
   async activate(kid: string): Promise<void> {
-    if (!this.#stored.keys[kid]) throw new TypeError(`unknown key ${kid}`);
+    if (!Object.hasOwn(this.#stored.keys, kid)) throw new TypeError(`unknown key ${kid}`);
     if (this.#stored.activeKid === kid) return;
     this.#stored.activeKid = kid;
     await this.#save();
@@ -62,12 +72,12 @@ export class IssuerKeyStore {
   }
 
   has(kid: string): boolean {
-    return kid in this.#stored.keys;
+    return Object.hasOwn(this.#stored.keys, kid);
   }
 
   get(kid: string): HeldKey | undefined {
+    if (!Object.hasOwn(this.#stored.keys, kid)) return undefined;
     const jwk = this.#stored.keys[kid];
-    if (!jwk) return undefined;
     let obj = this.#objects.get(kid);
     if (!obj) {
       obj = createPrivateKey({ key: { ...jwk }, format: 'jwk' });
@@ -76,7 +86,10 @@ export class IssuerKeyStore {
     return { kid, privateKey: obj, publicJwk: { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y } };
   }
 
-  async #save(): Promise<void> {
-    await writeFileAtomic(this.#file, JSON.stringify(this.#stored));
+  /** Saves are chained, so concurrent changes reach the file in order and the last one wins with everything. */
+  #save(): Promise<void> {
+    const next = this.#saving.catch(() => undefined).then(() => writeFileAtomic(this.#file, JSON.stringify(this.#stored)));
+    this.#saving = next;
+    return next;
   }
 }

@@ -1,28 +1,15 @@
-import type { Ledger } from '../ledger';
-import type { DomainContext } from './context';
+import { remember, type DomainContext } from './context';
 
 const CACHE_LIMIT = 200_000;
 
-/** Block numbers of committed transactions never change, so they are cached per ledger. */
-const cache = new WeakMap<Ledger, Map<string, number>>();
-
-function cacheOf(ledger: Ledger): Map<string, number> {
-  let m = cache.get(ledger);
-  if (!m) cache.set(ledger, (m = new Map()));
-  return m;
-}
-
 /** Notes where a write landed, so that traces of fresh records need no ledger lookup. */
 export function rememberBlock(ctx: DomainContext, txId: string, blockNumber: number): void {
-  const m = cacheOf(ctx.ledger);
-  if (m.size >= CACHE_LIMIT) m.clear();
-  m.set(txId, blockNumber);
+  remember(ctx.state.blocks, txId, blockNumber, CACHE_LIMIT);
 }
 
 /** The block a committed transaction landed in, or undefined when the ledger does not know it. */
 export async function blockNumberOf(ctx: DomainContext, txId: string): Promise<number | undefined> {
-  const m = cacheOf(ctx.ledger);
-  const hit = m.get(txId);
+  const hit = ctx.state.blocks.get(txId);
   if (hit !== undefined) return hit;
   const tx = await ctx.ledger.transaction(txId);
   if (!tx) return undefined;

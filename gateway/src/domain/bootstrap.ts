@@ -6,12 +6,19 @@ import { ensureSigningKey, listTypes } from './registry';
 import { SEED_TYPES } from './seed-types';
 
 /**
- * Brings a ledger to a usable state: the gateway's org has an active signing
- * key it holds, and the seeded certificate types exist. Safe to run on every
- * start; it only writes what is missing.
+ * Brings a ledger to a usable state: the gateway's org, and each org of
+ * `otherAdmins`, has an active signing key this gateway holds, and the
+ * seeded certificate types exist. Safe to run on every start; it only
+ * writes what is missing.
  */
-export async function bootstrapLedger(ctx: DomainContext, admin: SigningIdentity, log: (msg: string) => void = () => {}): Promise<void> {
+export async function bootstrapLedger(
+  ctx: DomainContext,
+  admin: SigningIdentity,
+  otherAdmins: readonly SigningIdentity[],
+  log: (msg: string) => void = () => {},
+): Promise<void> {
   await ensureSigningKey(ctx, admin);
+  for (const other of otherAdmins) await ensureSigningKey(ctx, other);
   const { items } = await listTypes(ctx);
   const have = new Set(items.map((t) => t.type));
   for (const t of SEED_TYPES) {

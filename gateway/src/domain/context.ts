@@ -1,8 +1,53 @@
+import type { KeyObject } from 'node:crypto';
+import type { CertificateType } from '../../../chaincode/src/models';
 import type { Config } from '../config';
 import type { IssuerKeyStore } from '../credentials/issuer-keys';
 import type { Ledger } from '../ledger';
 import type { Wallet } from '../wallet/wallet';
 import type { SigningIdentity } from '../../../network/pki/types';
+import { KeyedMutex } from './keyed-mutex';
+
+/**
+ * The caches and queues of one service. They live here rather than in
+ * modules, so that two services in one process share nothing and every
+ * test builds fresh ones.
+ */
+export interface ServiceState {
+  /** Certificate types never change once registered, so a found type is kept. */
+  readonly types: Map<string, CertificateType>;
+  /** A project's charity never changes. */
+  readonly projectOwners: Map<string, string>;
+  /** Block numbers of committed transactions never change. */
+  readonly blocks: Map<string, number>;
+  /** Imported public keys of registered JWKs, by kid and JWK. */
+  readonly publicKeys: Map<string, KeyObject>;
+  /** One queue per charity: its writes touch the same hot keys. */
+  readonly charityWrites: KeyedMutex;
+  /** One queue per org for changes of its signing keys. */
+  readonly keyChanges: KeyedMutex;
+}
+
+/** Fresh, empty service state. */
+export function newServiceState(): ServiceState {
+  return {
+    types: new Map(),
+    projectOwners: new Map(),
+    blocks: new Map(),
+    publicKeys: new Map(),
+    charityWrites: new KeyedMutex(),
+    keyChanges: new KeyedMutex(),
+  };
+}
+
+/**
+ * Adds to a bounded cache: past `limit` entries it starts again, which keeps
+ * memory flat under inputs an attacker chooses, at the price of a few
+ * re-reads.
+ */
+export function remember<K, V>(cache: Map<K, V>, key: K, value: V, limit: number): void {
+  if (cache.size >= limit) cache.clear();
+  cache.set(key, value);
+}
 
 /** What every use case needs; built once at start-up. */
 export interface DomainContext {
@@ -14,4 +59,5 @@ export interface DomainContext {
   readonly pepper: string;
   /** The gateway's own identity, for public reads. */
   readonly serviceIdentity: SigningIdentity;
+  readonly state: ServiceState;
 }

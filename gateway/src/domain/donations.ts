@@ -13,15 +13,9 @@ import { pseudonym } from '../credentials/holder-ref';
 import { rememberBlock } from './block-numbers';
 import { read, write, type Written } from './calls';
 import { requireActingCharity } from './charities';
-import type { DomainContext } from './context';
+import { remember, type DomainContext } from './context';
 import { booleanField, objectField, personField } from './input';
-import { KeyedMutex } from './keyed-mutex';
 import { CodedError, invalid } from '../../../chaincode/src/errors';
-
-/** One queue per charity and gateway (see {@link serialised}). */
-const queues = new WeakMap<DomainContext, KeyedMutex>();
-/** A project's charity never changes, so it is cached once read. */
-const owners = new WeakMap<DomainContext, Map<string, string>>();
 
 /**
  * Every donation and disbursement writes its project and its charity's
@@ -31,9 +25,7 @@ const owners = new WeakMap<DomainContext, Map<string, string>>();
  * retries stay as the fallback for writers on other gateways.
  */
 function serialised<T>(ctx: DomainContext, charityId: string, work: () => Promise<T>): Promise<T> {
-  let q = queues.get(ctx);
-  if (!q) queues.set(ctx, (q = new KeyedMutex()));
-  return q.run(`charity\u0000${charityId}`, work);
+  return ctx.state.charityWrites.run(charityId, work);
 }
 
 /**
@@ -43,14 +35,12 @@ function serialised<T>(ctx: DomainContext, charityId: string, work: () => Promis
  */
 async function requireOwnProjects(ctx: DomainContext, who: SigningIdentity, charity: string | undefined, projectIds: Iterable<string>): Promise<string> {
   const charityId = requireActingCharity(charity);
-  let cache = owners.get(ctx);
-  if (!cache) owners.set(ctx, (cache = new Map()));
+  const cache = ctx.state.projectOwners;
   for (const projectId of new Set(projectIds)) {
     let owner = cache.get(projectId);
     if (owner === undefined) {
       owner = (await read<Project>(ctx, who, FN.getProject, [projectId])).charityId;
-      if (cache.size >= 100_000) cache.clear();
-      cache.set(projectId, owner);
+      remember(cache, projectId, owner, 100_000);
     }
     if (owner !== charityId) throw new CodedError('FORBIDDEN', `project ${projectId} belongs to another charity`);
   }
