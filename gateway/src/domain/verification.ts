@@ -3,6 +3,7 @@ import { decodeProtectedHeader } from 'jose';
 import { FN } from '../../../chaincode/src/functions';
 import { keyValidAt } from '../../../chaincode/src/key-validity';
 import type { CertificateRecord, IssuerKey, VerificationContext } from '../../../chaincode/src/models';
+import { isId } from '../../../chaincode/src/validate';
 import { CERT_URN_PREFIX, ISSUER_URN_PREFIX, digestOf, verifyCredentialSignature } from '../credentials/vc';
 import { blockNumberOf } from './block-numbers';
 import { read } from './calls';
@@ -50,16 +51,19 @@ function parseCredential(jws: string): Parsed | string {
   }
   if (header.alg !== 'ES256') return `alg must be ES256, got ${String(header.alg)}`;
   if (header.typ !== 'vc+jwt') return `typ must be vc+jwt, got ${String(header.typ)}`;
-  if (typeof header.kid !== 'string' || header.kid === '') return 'header has no kid';
+  // The ledger looks both ids up, so one it could never hold is a malformed credential, not a ledger call.
+  if (!isId(header.kid)) return 'header kid is missing or not an identifier';
   if (payload === null || typeof payload !== 'object') return 'payload is not a JSON object';
   const id = payload.id;
   if (typeof id !== 'string' || !id.startsWith(CERT_URN_PREFIX)) return `id must start with ${CERT_URN_PREFIX}`;
+  const certId = id.slice(CERT_URN_PREFIX.length);
+  if (!isId(certId)) return `id must be ${CERT_URN_PREFIX} followed by an identifier`;
   const issuer = payload.issuer as { id?: unknown } | string | undefined;
   const issuerId = typeof issuer === 'string' ? issuer : issuer?.id;
   if (typeof issuerId !== 'string') return 'issuer is missing';
   return {
     kid: header.kid,
-    certId: id.slice(CERT_URN_PREFIX.length),
+    certId,
     issuerId,
     validFrom: typeof payload.validFrom === 'string' ? payload.validFrom : undefined,
     validUntil: typeof payload.validUntil === 'string' ? payload.validUntil : undefined,
