@@ -1,6 +1,7 @@
 import { certificateScenarios } from './certificates';
 import { donationScenarios } from './donations';
 import type { SuiteOptions } from './harness';
+import { verifyPrivacyScenarios } from './verify-privacy';
 
 export type { Harness, SuiteOptions, TokenClaims } from './harness';
 
@@ -8,4 +9,5 @@ export type { Harness, SuiteOptions, TokenClaims } from './harness';
 export function suite(opts: SuiteOptions): void {
   certificateScenarios(opts);
   donationScenarios(opts);
+  verifyPrivacyScenarios(opts);
 }

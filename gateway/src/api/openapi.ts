@@ -15,6 +15,24 @@ const issueBody: Schema = {
     validUntil: { type: 'string', format: 'date-time' },
   },
 };
+const publicCertificateProperties: Record<string, Schema> = {
+  id: { type: 'string' },
+  type: { type: 'string' },
+  issuerMsp: { type: 'string' },
+  issuerKid: { type: 'string' },
+  holderRef: { type: 'string', description: 'HMAC-SHA256 pseudonym of the holder' },
+  digest: { type: 'string', description: 'SHA-256 of the compact JWS' },
+  digestAlg: { const: 'sha-256' },
+  status: { enum: ['active', 'suspended', 'revoked'] },
+  statusReason: { type: 'string' },
+  issuedAt: { type: 'string', format: 'date-time' },
+  validFrom: { type: 'string', format: 'date-time' },
+  validUntil: { type: 'string', format: 'date-time' },
+  updatedAt: { type: 'string', format: 'date-time' },
+  issueTxId: { type: 'string', description: 'The transaction that anchored the certificate' },
+};
+const certificateRequired = ['id', 'type', 'issuerMsp', 'issuerKid', 'holderRef', 'digest', 'digestAlg', 'status', 'issuedAt', 'validFrom', 'updatedAt'];
+
 const statusChange = (summary: string) => ({
   post: {
     summary,
@@ -45,23 +63,17 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
         },
         CertificateRecord: {
           type: 'object',
-          required: ['id', 'type', 'issuerMsp', 'issuerKid', 'holderRef', 'digest', 'digestAlg', 'status', 'issuedAt', 'validFrom', 'updatedAt'],
+          required: certificateRequired,
           properties: {
-            id: { type: 'string' },
-            type: { type: 'string' },
-            issuerMsp: { type: 'string' },
-            issuerKid: { type: 'string' },
-            holderRef: { type: 'string', description: 'HMAC-SHA256 pseudonym of the holder' },
-            digest: { type: 'string', description: 'SHA-256 of the compact JWS' },
-            digestAlg: { const: 'sha-256' },
-            status: { enum: ['active', 'suspended', 'revoked'] },
-            statusReason: { type: 'string' },
-            issuedAt: { type: 'string', format: 'date-time' },
-            validFrom: { type: 'string', format: 'date-time' },
-            validUntil: { type: 'string', format: 'date-time' },
-            updatedAt: { type: 'string', format: 'date-time' },
+            ...publicCertificateProperties,
             updatedBy: { type: 'object', properties: { mspId: { type: 'string' }, id: { type: 'string' } } },
           },
+        },
+        PublicCertificate: {
+          type: 'object',
+          description: 'A certificate record as the public verdict shows it: without `updatedBy`, the identity of who last changed it',
+          required: certificateRequired,
+          properties: publicCertificateProperties,
         },
         CertificateType: {
           type: 'object',
@@ -90,6 +102,8 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
         },
         Verdict: {
           type: 'object',
+          description:
+            'Checks are listed in order; those that could not be evaluated fail with a detail starting "not checked". `certificate` and `anchor` are present only when the signature and anchor checks pass; until then `status` is `unknown` and the verdict shows nothing the ledger holds.',
           required: ['valid', 'status', 'checks'],
           properties: {
             valid: { type: 'boolean' },
@@ -101,7 +115,7 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
                 properties: { name: { enum: ['format', 'signature', 'issuer', 'anchor', 'status', 'validity'] }, ok: { type: 'boolean' }, detail: { type: 'string' } },
               },
             },
-            certificate: ref('CertificateRecord'),
+            certificate: ref('PublicCertificate'),
             anchor: { type: 'object', properties: { txId: { type: 'string' }, blockNumber: { type: 'integer' } } },
           },
         },
