@@ -5,27 +5,24 @@ import { verifyCredentialSignature } from '../credentials/vc';
 import { assess, isAnchored, parseCredential, type AssessContext, type Verdict } from './assess';
 import { blockNumberOf } from './block-numbers';
 import { read } from './calls';
-import type { DomainContext } from './context';
+import { remember, type DomainContext } from './context';
 
 export type { Check, CheckName, PublicCertificate, Verdict } from './assess';
 
-/** Registered JWKs never change, so their imported keys are cached by kid and JWK. */
-const importedKeys = new Map<string, KeyObject>();
-
-function publicKeyOf(key: IssuerKey): KeyObject {
+/** Registered JWKs never change, so their imported keys are kept by kid and JWK. */
+function publicKeyOf(ctx: DomainContext, key: IssuerKey): KeyObject {
   const cacheKey = `${key.kid}\u0000${key.jwk.x}\u0000${key.jwk.y}`;
-  let k = importedKeys.get(cacheKey);
+  let k = ctx.state.publicKeys.get(cacheKey);
   if (!k) {
-    if (importedKeys.size > 10_000) importedKeys.clear();
     k = createPublicKey({ key: { kty: key.jwk.kty, crv: key.jwk.crv, x: key.jwk.x, y: key.jwk.y } as JsonWebKey, format: 'jwk' });
-    importedKeys.set(cacheKey, k);
+    remember(ctx.state.publicKeys, cacheKey, k, 10_000);
   }
   return k;
 }
 
-async function signatureVerifies(jws: string, key: IssuerKey): Promise<boolean> {
+async function signatureVerifies(ctx: DomainContext, jws: string, key: IssuerKey): Promise<boolean> {
   try {
-    return await verifyCredentialSignature(jws, publicKeyOf(key));
+    return await verifyCredentialSignature(jws, publicKeyOf(ctx, key));
   } catch {
     // A registered JWK that node cannot import is a failed check, not a crash.
     return false;
@@ -44,7 +41,7 @@ export async function verify(ctx: DomainContext, jws: string, now: Date = new Da
   if (typeof parsed === 'string') return assess(parsed, { signatureValid: false }, now);
 
   const ledger = await read<VerificationContext>(ctx, ctx.serviceIdentity, FN.verificationContext, [parsed.certId, parsed.kid]);
-  const context: AssessContext = { ...ledger, signatureValid: ledger.key ? await signatureVerifies(jws, ledger.key) : false };
+  const context: AssessContext = { ...ledger, signatureValid: ledger.key ? await signatureVerifies(ctx, jws, ledger.key) : false };
   // Only an anchored verdict shows the block, so a forgery costs no block lookup.
   if (isAnchored(parsed, context)) context.blockNumber = await blockNumberOf(ctx, context.record.issueTxId);
   return assess(parsed, context, now);
