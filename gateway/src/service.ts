@@ -76,7 +76,7 @@ export async function openService(config: Config, log: (msg: string) => void = (
     await bootstrapLedger(ctx, admin, otherAdmins, log);
 
     const devKey = config.auth.jwksUrl ? undefined : await loadDevKey(config.dataDir);
-    const idempotency = await IdempotencyStore.open(path.join(config.dataDir, 'gateway', 'idempotency'));
+    const idempotency = await IdempotencyStore.open(config.dataDir);
     closers.unshift(() => idempotency.close());
     const app = createServer({ ctx, authenticate: createAuthenticator(config.auth, devKey), idempotency });
     return {

@@ -1,42 +1,125 @@
-import { createHash } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import path from 'node:path';
 import type { Request, RequestHandler, Response } from 'express';
 import { Level } from 'level';
+import { makePrivateDir, readOrCreateJson } from '../fs-store';
 import { principalOf } from './auth';
 import { sendProblem } from './problem';
 
+/** A stored first answer. Its status, type and body are sealed: they may hold a credential with a name and ID number. */
 interface StoredAnswer {
   requestHash: string;
+  at: number;
+  /** base64 of IV (12 bytes) ‖ GCM tag (16 bytes) ‖ ciphertext of `{status, contentType, body}`. */
+  sealed: string;
+}
+
+interface Answer {
   status: number;
   contentType: string;
   body: unknown;
-  at: number;
 }
 
 const TTL_MS = 24 * 60 * 60 * 1000;
+const PURGE_EVERY_MS = 60 * 60 * 1000;
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+/** Answers that say "try again" are not kept: a retry must be able to succeed. */
+const TRANSIENT_CODES = new Set(['MVCC_READ_CONFLICT', 'PHANTOM_READ_CONFLICT', 'LEDGER_UNAVAILABLE']);
+
+const ANSWER = 'a:';
+const EXPIRY = 'x:';
+const expiryKey = (at: number, slot: string): string => `${EXPIRY}${String(at).padStart(15, '0')}:${slot}`;
 
 /**
- * `Idempotency-Key` for writes: the first answer (anything below 500) is kept
- * durably for 24 hours, and a retry with the same key and body gets it back
- * without touching the ledger. The same key with a different body is a 422.
- * Concurrent retries wait for the first.
+ * `Idempotency-Key` for writes: the first answer (anything below 500 but a
+ * transient conflict) is kept durably for 24 hours, and a retry with the
+ * same key and body gets it back without touching the ledger. The same key
+ * with a different body is a 400. Concurrent retries wait for the first.
+ *
+ * Answers are sealed with AES-256-GCM under a key kept in the data directory
+ * (`secrets/idempotency.key`, mode 0600), so the issued credential and
+ * everything else an answer carries never lie at rest in the clear; expired
+ * entries are deleted on open and every hour.
  */
 export class IdempotencyStore {
-  readonly #db: Level<string, StoredAnswer>;
+  readonly #db: Level<string, StoredAnswer | ''>;
+  readonly #key: Buffer;
   readonly #inFlight = new Map<string, Promise<void>>();
+  readonly #timer: NodeJS.Timeout;
 
-  private constructor(db: Level<string, StoredAnswer>) {
+  private constructor(db: Level<string, StoredAnswer | ''>, key: Buffer) {
     this.#db = db;
+    this.#key = key;
+    this.#timer = setInterval(() => void this.purge().catch(() => undefined), PURGE_EVERY_MS);
+    this.#timer.unref();
   }
 
-  static async open(location: string): Promise<IdempotencyStore> {
-    const db = new Level<string, StoredAnswer>(location, { valueEncoding: 'json' });
+  /** Opens the store in `<dataDir>/gateway/idempotency`, with its sealing key in `<dataDir>/secrets`. */
+  static async open(dataDir: string): Promise<IdempotencyStore> {
+    const { key } = await readOrCreateJson(path.join(dataDir, 'secrets', 'idempotency-key.json'), () => ({ key: randomBytes(32).toString('base64') }));
+    const location = path.join(dataDir, 'gateway', 'idempotency');
+    await makePrivateDir(location);
+    const db = new Level<string, StoredAnswer | ''>(location, { valueEncoding: 'json' });
     await db.open();
-    return new IdempotencyStore(db);
+    const store = new IdempotencyStore(db, Buffer.from(key, 'base64'));
+    await store.#dropUnsealed();
+    await store.purge();
+    return store;
   }
 
-  close(): Promise<void> {
-    return this.#db.close();
+  async close(): Promise<void> {
+    clearInterval(this.#timer);
+    await this.#db.close();
+  }
+
+  /** Deletes every answer older than the 24-hour window; returns how many. */
+  async purge(now = Date.now()): Promise<number> {
+    const cutoff = now - TTL_MS;
+    const batch = this.#db.batch();
+    let n = 0;
+    for await (const k of this.#db.keys({ gt: EXPIRY, lt: expiryKey(cutoff, '\uffff') })) {
+      batch.del(k);
+      const answerKey = `${ANSWER}${k.slice(EXPIRY.length + 16)}`;
+      // A slot answered again after it expired has a newer entry; only the old one goes.
+      const answer = await this.#db.get(answerKey);
+      if (answer && answer.at <= cutoff) {
+        batch.del(answerKey);
+        n++;
+      }
+    }
+    await batch.write();
+    return n;
+  }
+
+  /** Deletes entries of the earlier format, which kept whole answers in the clear. */
+  async #dropUnsealed(): Promise<void> {
+    const batch = this.#db.batch();
+    for await (const k of this.#db.keys()) if (!k.startsWith(ANSWER) && !k.startsWith(EXPIRY)) batch.del(k);
+    await batch.write();
+  }
+
+  #seal(slot: string, answer: Answer): string {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.#key, iv);
+    cipher.setAAD(Buffer.from(slot));
+    const data = Buffer.concat([cipher.update(JSON.stringify(answer), 'utf8'), cipher.final()]);
+    return Buffer.concat([iv, cipher.getAuthTag(), data]).toString('base64');
+  }
+
+  #open(slot: string, sealed: string): Answer {
+    const raw = Buffer.from(sealed, 'base64');
+    const decipher = createDecipheriv('aes-256-gcm', this.#key, raw.subarray(0, 12));
+    decipher.setAAD(Buffer.from(slot));
+    decipher.setAuthTag(raw.subarray(12, 28));
+    return JSON.parse(Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8')) as Answer;
+  }
+
+  async #put(slot: string, requestHash: string, answer: Answer): Promise<void> {
+    const at = Date.now();
+    await this.#db.batch([
+      { type: 'put', key: `${ANSWER}${slot}`, value: { requestHash, at, sealed: this.#seal(slot, answer) } },
+      { type: 'put', key: expiryKey(at, slot), value: '' },
+    ]);
   }
 
   middleware(): RequestHandler {
@@ -58,30 +141,33 @@ export class IdempotencyStore {
         done();
       };
 
-      const previous = await this.#db.get(slot);
+      let previous: StoredAnswer | '' | undefined;
+      try {
+        previous = await this.#db.get(`${ANSWER}${slot}`);
+      } catch (err) {
+        // A slot whose store read failed must not stay claimed.
+        release();
+        return next(err);
+      }
       if (previous && Date.now() - previous.at < TTL_MS) {
         release();
         if (previous.requestHash !== requestHash) {
           return sendProblem(res, 'VALIDATION_FAILED', 'Idempotency-Key was already used with a different request body');
         }
+        const answer = this.#open(slot, previous.sealed);
         res.set('Idempotent-Replayed', 'true');
-        return res.status(previous.status).type(previous.contentType).send(JSON.stringify(previous.body));
+        return res.status(answer.status).type(answer.contentType).send(JSON.stringify(answer.body));
       }
       res.on('close', release);
       const json = res.json.bind(res);
       res.json = (body: unknown) => {
-        if (res.statusCode >= 500) {
+        const code = (body as { code?: unknown } | null)?.code;
+        if (res.statusCode >= 500 || (typeof code === 'string' && TRANSIENT_CODES.has(code))) {
           release();
           return json(body);
         }
-        const answer: StoredAnswer = {
-          requestHash,
-          status: res.statusCode,
-          contentType: String(res.get('content-type') ?? 'application/json'),
-          body,
-          at: Date.now(),
-        };
-        this.#db.put(slot, answer).then(
+        const answer: Answer = { status: res.statusCode, contentType: String(res.get('content-type') ?? 'application/json'), body };
+        this.#put(slot, requestHash, answer).then(
           () => {
             release();
             json(body);
