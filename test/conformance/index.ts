@@ -1,5 +1,6 @@
 import { certificateScenarios } from './certificates';
 import { donationScenarios } from './donations';
+import { hardeningScenarios } from './hardening';
 import type { SuiteOptions } from './harness';
 import { verifyPrivacyScenarios } from './verify-privacy';
 
@@ -9,5 +10,6 @@ export type { Harness, SuiteOptions, TokenClaims } from './harness';
 export function suite(opts: SuiteOptions): void {
   certificateScenarios(opts);
   donationScenarios(opts);
+  hardeningScenarios(opts);
   verifyPrivacyScenarios(opts);
 }
