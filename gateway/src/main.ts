@@ -4,6 +4,8 @@ import { ConfigError, loadConfig } from './config';
 import { openService } from './service';
 
 async function main(): Promise<void> {
+  // Everything the service writes (ledger, keys, wallet, stored answers) is for its own user only.
+  process.umask(0o077);
   const config = loadConfig();
   const started = Date.now();
   console.log(`civic-ledger: ledger=${config.ledger} data=${config.dataDir} port=${config.port}`);
