@@ -1,6 +1,6 @@
 /** The Charities and donations, and Audit, sections of the OpenAPI document. */
 
-import { body, errors, idParam, idempotencyKey, ok, problem, ref, secured, type Schema } from './openapi-parts';
+import { body, errors, idParam, idempotencyKey, ok, personSchema, problem, ref, secured, type Schema } from './openapi-parts';
 
 const fen = (description: string): Schema => ({ type: 'integer', minimum: 1, maximum: 1_000_000_000_000, description: `${description}, integer fen (分)` });
 const total = (description: string): Schema => ({ type: 'integer', minimum: 0, description: `${description}, integer fen (≤ 2^53 − 1)` });
@@ -20,7 +20,7 @@ const auditRule = 'Auditors (audit org) audit every charity; a charity user audi
 const donorBody: Schema = {
   type: 'object',
   description: 'The ID number becomes donorRef (a pseudonym); the name is never stored anywhere. Required: idNumber, unless anonymous is true.',
-  properties: { idNumber: str, name: str, anonymous: { type: 'boolean' } },
+  properties: { ...(personSchema(['idNumber']).properties as Record<string, Schema>), anonymous: { type: 'boolean' } },
 };
 const donationBody: Schema = {
   type: 'object',
@@ -222,7 +222,7 @@ export const donationPaths: Record<string, Schema> = {
           projectId: str,
           amount: fen('Amount'),
           category,
-          beneficiary: { type: 'object', required: ['idNumber'], description: 'The ID number becomes beneficiaryRef; the name is never stored', properties: { idNumber: str, name: str } },
+          beneficiary: personSchema(['idNumber']),
           payee: str,
           evidenceDigest: { type: 'string', pattern: '^[0-9a-fA-F]{64}$' },
           memo: { type: 'string', maxLength: 500, description: 'Shown to auditors; must not hold personal data' },

@@ -1,3 +1,4 @@
+import { ID_TYPES } from '../../../chaincode/src/identifiers';
 /** Building blocks of the OpenAPI document, shared by its sections. */
 export type Schema = Record<string, unknown>;
 
@@ -23,3 +24,13 @@ export const write = (extra: Schema): Schema => ({
   type: 'object',
   properties: { ...extra, txId: { type: 'string' }, blockNumber: { type: 'integer' } },
 });
+
+/** A person named by an identity document; the number becomes a pseudonym, the name never reaches the ledger. */
+export const personSchema = (required: string[]): Schema => ({
+  type: 'object',
+  required,
+  description:
+    'Without idType, idNumber is an 18-character mainland resident ID with its GB 11643 check character; other documents are named with idType. The number becomes a pseudonym; the name never reaches the ledger.',
+  properties: { idType: { enum: [...ID_TYPES] }, idNumber: { type: 'string' }, name: { type: 'string' } },
+});
+

@@ -1,7 +1,8 @@
 /** The OpenAPI 3.1 description of the v1 API, served at /api/v1/openapi.json. */
 
 import { donationPaths, donationSchemas } from './openapi-donations';
-import { body, errors, idParam, idempotencyKey, ok, page, problem, ref, secured, write, type Schema } from './openapi-parts';
+import { STATUS_REASON_CODES } from '../../../chaincode/src/lifecycle';
+import { body, errors, idParam, idempotencyKey, ok, page, personSchema, problem, ref, secured, write, type Schema } from './openapi-parts';
 
 const issueBody: Schema = {
   type: 'object',
@@ -9,7 +10,7 @@ const issueBody: Schema = {
   properties: {
     id: { type: 'string' },
     type: { type: 'string' },
-    holder: { type: 'object', required: ['idNumber', 'name'], properties: { idNumber: { type: 'string' }, name: { type: 'string' } } },
+    holder: personSchema(['idNumber', 'name']),
     claims: { type: 'object' },
     validFrom: { type: 'string', format: 'date-time' },
     validUntil: { type: 'string', format: 'date-time' },
@@ -38,7 +39,11 @@ const statusChange = (summary: string) => ({
     summary,
     security: secured,
     parameters: [idParam, idempotencyKey],
-    requestBody: body({ type: 'object', required: ['reason'], properties: { reason: { type: 'string' } } }),
+    requestBody: body({
+      type: 'object',
+      description: 'A reasonCode, a reason, or both; reason alone counts as other. Free text is read by every member: ID-like, phone-like and bank-card-like sequences are refused (400 PERSONAL_DATA_REFUSED).',
+      properties: { reasonCode: { enum: [...STATUS_REASON_CODES] }, reason: { type: 'string', maxLength: 200 } },
+    }),
     responses: { '200': ok(write({ record: ref('CertificateRecord') })), ...errors, '404': problem('No such certificate'), '409': problem('INVALID_TRANSITION') },
   },
 });
@@ -147,6 +152,15 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
       '/api/v1/issuers': {
         get: { summary: 'Issuers and their public keys', responses: { '200': ok({ type: 'object', properties: { items: { type: 'array', items: ref('Issuer') } } }) } },
       },
+      '/api/v1/issuers/keys/{kid}/compromised': {
+        post: {
+          summary: "Mark one of the caller's org keys compromised (admin): credentials it signed at or after compromisedAt fail the issuer check",
+          security: secured,
+          parameters: [{ name: 'kid', in: 'path', required: true, schema: { type: 'string' } }, idempotencyKey],
+          requestBody: body({ type: 'object', properties: { compromisedAt: { type: 'string', format: 'date-time', description: 'With Z or an offset, not in the future; absent means now' } } }),
+          responses: { '200': ok(write({ kid: { type: 'string' }, status: { const: 'compromised' }, compromisedAt: { type: 'string' } })), ...errors, '404': problem('KEY_NOT_FOUND'), '409': problem('INVALID_TRANSITION') },
+        },
+      },
       '/api/v1/issuers/keys/rotate': {
         post: {
           summary: "Rotate the caller's org signing key (admin); credentials signed with the old key still verify",
@@ -195,7 +209,7 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
             type: 'object',
             required: ['holder'],
             properties: {
-              holder: { type: 'object', required: ['idNumber'], properties: { idNumber: { type: 'string' } } },
+              holder: personSchema(['idNumber']),
               type: { type: 'string' },
               status: { type: 'string' },
               limit: { type: 'integer' },
