@@ -195,6 +195,24 @@ describe('donation rules (chaincode through the devnet)', function () {
     await net.submit(s, FN.importDonations, [more(7, 'b')]);
     await expect(net.submit(s, FN.recordDonation, [JSON.stringify({ id: 'h-c', projectId: 'huge', amount: max, anonymous: true })])).to.be.rejectedWith(/^TOTAL_LIMIT_EXCEEDED: /);
   });
+  it("refuses a bookmark from another charity's export pages, so a charity calling the chaincode directly cannot page through it", async function () {
+    const year = String(new Date().getUTCFullYear());
+    await submit(await staff('c2'), FN.recordDonation, [donation('d-c2-cursor', 'p2', 10)]);
+    const own = await evaluate<{ items: Array<{ id: string }> }>(await staff('c2'), FN.exportPage, ['c2', year, 'donations', '1', '']);
+    expect(own.items).to.have.length(1);
+    const foreign = `\u0000donation~year\u0000c2\u0000${year}\u0000`;
+    await expect(net.evaluate(await staff('c1'), FN.exportPage, ['c1', year, 'donations', '10', foreign])).to.be.rejectedWith(/^VALIDATION_FAILED: cursor does not belong/);
+    await expect(net.evaluate(await staff('c1'), FN.exportPage, ['c1', year, 'donations', '10', '\u0000'])).to.be.rejectedWith(/^VALIDATION_FAILED: cursor/);
+  });
+
+  it('refuses personal data in a disbursement payee or memo, and date-times without an offset, in the chaincode itself', async function () {
+    await submit(await staff('c1'), FN.recordDonation, [donation('d-c1-pd', 'p1', 1_000)]);
+    const base = { id: 'x-pd', projectId: 'p1', amount: 1, category: 'program' };
+    await expect(net.submit(await staff('c1'), FN.recordDisbursement, [JSON.stringify({ ...base, memo: '110101199003070055' })])).to.be.rejectedWith(/^PERSONAL_DATA_REFUSED: memo/);
+    await expect(net.submit(await staff('c1'), FN.recordDisbursement, [JSON.stringify({ ...base, payee: '张三 13812345678' })])).to.be.rejectedWith(/^PERSONAL_DATA_REFUSED: payee/);
+    await expect(net.submit(await staff('c1'), FN.recordDisbursement, [JSON.stringify({ ...base, paidAt: '2026-01-02T08:00:00' })])).to.be.rejectedWith(/^VALIDATION_FAILED: paidAt/);
+    await expect(net.submit(await staff('c1'), FN.recordDisbursement, [JSON.stringify({ ...base, paidAt: '2026-02-30' })])).to.be.rejectedWith(/^VALIDATION_FAILED: paidAt/);
+  });
 });
 
 describe('art. 60/61 compliance findings', function () {
