@@ -25,6 +25,7 @@ export type PublicCertificate = Pick<
   | 'digest'
   | 'digestAlg'
   | 'status'
+  | 'statusReasonCode'
   | 'statusReason'
   | 'issuedAt'
   | 'validFrom'
@@ -140,6 +141,7 @@ export function publicCertificate(r: CertificateRecord): PublicCertificate {
     updatedAt: r.updatedAt,
     issueTxId: r.issueTxId,
   };
+  if (r.statusReasonCode !== undefined) out.statusReasonCode = r.statusReasonCode;
   if (r.statusReason !== undefined) out.statusReason = r.statusReason;
   if (r.validUntil !== undefined) out.validUntil = r.validUntil;
   return out;
