@@ -1,5 +1,6 @@
 import { certificateScenarios } from './certificates';
 import { donationScenarios } from './donations';
+import { httpEdgeScenarios } from './http-edge';
 import type { SuiteOptions } from './harness';
 
 export type { Harness, SuiteOptions, TokenClaims } from './harness';
@@ -8,4 +9,5 @@ export type { Harness, SuiteOptions, TokenClaims } from './harness';
 export function suite(opts: SuiteOptions): void {
   certificateScenarios(opts);
   donationScenarios(opts);
+  httpEdgeScenarios(opts);
 }

@@ -1,0 +1,78 @@
+import { expect } from 'chai';
+import { client, type Call, type Reply } from '../support/http';
+import { expectProblem } from './certificates';
+import type { Harness, SuiteOptions } from './harness';
+
+/** Bad input never earns a 5xx; when it is refused, the answer is problem+json. */
+function expectNoServerError(r: Reply, what: string): void {
+  expect(r.status, `${what}: ${r.text.slice(0, 300)}`).to.be.below(500);
+  if (r.status >= 400) expect(r.headers.get('content-type'), what).to.match(/^application\/problem\+json/);
+}
+
+/**
+ * HTTP-level edge cases: malformed URLs, hostile JSON, content types and
+ * tokens that try to slip past the checks. Run against any backend.
+ */
+export function httpEdgeScenarios(opts: SuiteOptions): void {
+  describe(`HTTP edge cases [${opts.name}]`, function () {
+    let h: Harness;
+    let api: Call;
+    let issuer: string;
+    let auditor: string;
+
+    before(async function () {
+      h = await opts.factory();
+      api = client(h.baseUrl);
+      issuer = await h.token({ sub: 'clerk1', org: 'civil', roles: ['issuer'] });
+      auditor = await h.token({ sub: 'auditor1', org: 'audit', roles: ['auditor'] });
+    });
+    after(async () => h?.close());
+
+    describe('malformed URL encoding', function () {
+      const BAD = ['%ZZ', '%C0%AF', '%ED%A0%80'];
+
+      it('answers a path parameter with malformed percent-encoding with 400', async function () {
+        for (const bad of BAD) {
+          const r = await api('GET', `/api/v1/certificates/${bad}`, { token: auditor });
+          expectProblem(r, 400, 'VALIDATION_FAILED');
+          expect(r.body.detail).to.match(/encod|decode/i);
+        }
+      });
+
+      it('answers malformed encoding in any route parameter with 4xx', async function () {
+        for (const bad of BAD) {
+          for (const [method, path] of [
+            ['GET', `/api/v1/certificates/${bad}/history`],
+            ['POST', `/api/v1/certificates/${bad}/revoke`],
+            ['GET', `/api/v1/charities/${bad}`],
+            ['GET', `/api/v1/audit/history/${bad}/x`],
+            ['GET', `/api/v1/audit/history/donation/${bad}`],
+            ['GET', `/api/v1/audit/transactions/${bad}`],
+          ] as const) {
+            const r = await api(method, path, { token: method === 'POST' ? issuer : auditor, ...(method === 'POST' ? { body: { reason: 'x' } } : {}) });
+            expectNoServerError(r, `${method} ${path}`);
+            expect(r.status, `${method} ${path}`).to.be.at.least(400);
+          }
+        }
+      });
+
+      it('never answers malformed encoding in the query string or in a path without parameters with a 5xx', async function () {
+        for (const bad of BAD) {
+          for (const path of [
+            `/api/v1/certificates?type=${bad}`,
+            `/api/v1/certificates?cursor=${bad}&limit=${bad}`,
+            `/api/v1/certificates?${bad}=1`,
+            `/api/v1/issuers?x=${bad}`,
+            `/api/v1/certificate-types${bad}`,
+            `/healthz${bad}`,
+            `/${bad}`,
+            `/api/v1/openapi.json?${bad}`,
+          ]) {
+            expectNoServerError(await api('GET', path, { token: auditor }), path);
+          }
+        }
+        expectProblem(await api('GET', '/api/v1/certificate-types%ZZ'), 404, 'NOT_FOUND');
+      });
+    });
+  });
+}
