@@ -1,4 +1,7 @@
 import express, { type Express } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { MAX_JSON_DEPTH, jsonDepthExceeds } from '../../chaincode/src/codec';
+import { CodedError } from '../../chaincode/src/errors';
 import type { Authenticator } from './auth/authenticator';
 import type { DomainContext } from './domain/context';
 import { apiRouter } from './api/routes';
@@ -14,6 +17,23 @@ export interface ServerDeps {
   log?: (msg: string, err?: unknown) => void;
 }
 
+/**
+ * body-parser's `verify` hook: sees the raw body before `JSON.parse` builds it,
+ * so a document nested too deep never reaches the recursive code after it
+ * (request hashing, schema validation, canonical JSON, signing).
+ */
+function refuseDeepJson(_req: IncomingMessage, _res: ServerResponse, body: Buffer, charset: string): void {
+  let text: string;
+  try {
+    text = new TextDecoder(charset).decode(body);
+  } catch {
+    throw new CodedError('UNSUPPORTED_MEDIA_TYPE', `charset ${charset} is not supported; send UTF-8`);
+  }
+  if (jsonDepthExceeds(text, MAX_JSON_DEPTH)) {
+    throw new CodedError('VALIDATION_FAILED', `request body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`);
+  }
+}
+
 /** Builds the Express app; it is not listening yet (tests start it on port 0). */
 export function createServer(deps: ServerDeps): Express {
   const { ctx } = deps;
@@ -22,7 +42,7 @@ export function createServer(deps: ServerDeps): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
-  app.use(express.json({ limit: ctx.config.bodyLimitBytes, type: ['application/json', 'application/*+json'] }));
+  app.use(express.json({ limit: ctx.config.bodyLimitBytes, type: ['application/json', 'application/*+json'], verify: refuseDeepJson }));
 
   app.get('/healthz', async (_req, res, next) => {
     try {

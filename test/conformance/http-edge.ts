@@ -1,6 +1,8 @@
 import { expect } from 'chai';
+import { randomUUID } from 'node:crypto';
+import { MAX_JSON_DEPTH } from '../../chaincode/src/codec';
 import { client, type Call, type Reply } from '../support/http';
-import { expectProblem } from './certificates';
+import { expectProblem, lowIncomeBody, newIdNumber } from './certificates';
 import type { Harness, SuiteOptions } from './harness';
 
 /** Bad input never earns a 5xx; when it is refused, the answer is problem+json. */
@@ -72,6 +74,41 @@ export function httpEdgeScenarios(opts: SuiteOptions): void {
           }
         }
         expectProblem(await api('GET', '/api/v1/certificate-types%ZZ'), 404, 'NOT_FOUND');
+      });
+    });
+
+    describe('deeply nested JSON', function () {
+      it(`refuses 200,000 nested arrays with 400`, async function () {
+        const open = '['.repeat(200_000);
+        const r = await api('POST', '/api/v1/verify', { raw: open });
+        expectProblem(r, 400, 'VALIDATION_FAILED');
+        expect(r.body.detail).to.match(/nest/);
+        const balanced = open + ']'.repeat(200_000);
+        for (const path of ['/api/v1/verify', '/api/v1/certificates']) {
+          const b = await api('POST', path, { token: issuer, raw: balanced, headers: { 'idempotency-key': randomUUID() } });
+          expectProblem(b, 400, 'VALIDATION_FAILED');
+          expect(b.body.detail).to.match(/nest/);
+        }
+      });
+
+      it('refuses a deep object inside an otherwise valid body with 400', async function () {
+        const deep = `${'{"a":'.repeat(MAX_JSON_DEPTH)}1${'}'.repeat(MAX_JSON_DEPTH)}`;
+        const body = JSON.stringify(lowIncomeBody(newIdNumber())).replace(/}$/, `,"extra":${deep}}`);
+        const r = await api('POST', '/api/v1/certificates', { token: issuer, raw: body, headers: { 'idempotency-key': randomUUID() } });
+        expectProblem(r, 400, 'VALIDATION_FAILED');
+        expect(r.body.detail).to.match(/nest/);
+      });
+
+      it('accepts brackets and escaped quotes inside string literals', async function () {
+        const credential = `${'[{'.repeat(5000)}\\"${'["\\'.repeat(1000)}`;
+        const r = await api('POST', '/api/v1/verify', { body: { credential } });
+        expect(r.status, r.text.slice(0, 300)).to.equal(200);
+        expect(r.body.valid).to.equal(false);
+        const c = await api('POST', '/api/v1/certificates', {
+          token: issuer,
+          body: lowIncomeBody(newIdNumber(), { claims: { householdSize: 3, monthlyAllowanceFen: 98000, region: `[[[[{{{{"\\${'['.repeat(40)}` } }),
+        });
+        expect(c.status, c.text.slice(0, 300)).to.equal(201);
       });
     });
   });
