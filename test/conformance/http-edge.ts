@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
+import net from 'node:net';
 import { MAX_JSON_DEPTH } from '../../chaincode/src/codec';
 import { client, type Call, type Reply } from '../support/http';
 import { expectProblem, lowIncomeBody, newIdNumber } from './certificates';
@@ -9,6 +10,18 @@ import type { Harness, SuiteOptions } from './harness';
 function expectNoServerError(r: Reply, what: string): void {
   expect(r.status, `${what}: ${r.text.slice(0, 300)}`).to.be.below(500);
   if (r.status >= 400) expect(r.headers.get('content-type'), what).to.match(/^application\/problem\+json/);
+}
+
+/** Sends `head` (request line and headers, CRLF-separated) and an optional body as-is; returns the response status. */
+function rawStatus(baseUrl: string, head: string[], body = ''): Promise<number> {
+  const { hostname, port } = new URL(baseUrl);
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const socket = net.connect(Number(port), hostname, () => socket.write(`${[...head, `Host: ${hostname}`, 'Connection: close'].join('\r\n')}\r\n\r\n${body}`));
+    socket.on('data', (d: Buffer) => (out += d.toString('latin1')));
+    socket.on('error', reject);
+    socket.on('close', () => resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(out)?.[1] ?? 0)));
+  });
 }
 
 /**
@@ -21,12 +34,14 @@ export function httpEdgeScenarios(opts: SuiteOptions): void {
     let api: Call;
     let issuer: string;
     let auditor: string;
+    let admin: string;
 
     before(async function () {
       h = await opts.factory();
       api = client(h.baseUrl);
       issuer = await h.token({ sub: 'clerk1', org: 'civil', roles: ['issuer'] });
       auditor = await h.token({ sub: 'auditor1', org: 'audit', roles: ['auditor'] });
+      admin = await h.token({ sub: 'civil-admin', org: 'civil', roles: ['admin'] });
     });
     after(async () => h?.close());
 
@@ -109,6 +124,52 @@ export function httpEdgeScenarios(opts: SuiteOptions): void {
           body: lowIncomeBody(newIdNumber(), { claims: { householdSize: 3, monthlyAllowanceFen: 98000, region: `[[[[{{{{"\\${'['.repeat(40)}` } }),
         });
         expect(c.status, c.text.slice(0, 300)).to.equal(201);
+      });
+    });
+
+    describe('content types', function () {
+      it('answers a body that is not JSON with 415', async function () {
+        for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'text/csv; charset=utf-8', 'application/xml', 'multipart/form-data; boundary=x']) {
+          const r = await api('POST', '/api/v1/verify', { raw: 'credential=abc', headers: { 'content-type': type } });
+          expectProblem(r, 415, 'UNSUPPORTED_MEDIA_TYPE');
+        }
+        const issue = await api('POST', '/api/v1/certificates', { token: issuer, raw: JSON.stringify(lowIncomeBody(newIdNumber())), headers: { 'content-type': 'text/plain' } });
+        expectProblem(issue, 415, 'UNSUPPORTED_MEDIA_TYPE');
+      });
+
+      it('answers a body without a content type with 415', async function () {
+        const res = await fetch(`${h.baseUrl}/api/v1/verify`, { method: 'POST', body: Buffer.from('{"credential":"x"}') });
+        expect(res.headers.get('content-type')).to.match(/^application\/problem\+json/);
+        expect(res.status).to.equal(415);
+        expect(((await res.json()) as { code: string }).code).to.equal('UNSUPPORTED_MEDIA_TYPE');
+      });
+
+      it('answers a charset other than UTF-8 with 415', async function () {
+        const r = await api('POST', '/api/v1/verify', { raw: '{"credential":"x"}', headers: { 'content-type': 'application/json; charset=latin1' } });
+        expectProblem(r, 415, 'UNSUPPORTED_MEDIA_TYPE');
+      });
+
+      it('accepts application/json and application/*+json, with or without a charset', async function () {
+        for (const type of ['application/json', 'application/json; charset=utf-8', 'Application/JSON;charset=UTF-8', 'application/vnd.civic+json', 'application/merge-patch+json; charset=utf-8']) {
+          const r = await api('POST', '/api/v1/verify', { body: { credential: 'a.b.c' }, headers: { 'content-type': type } });
+          expect(r.status, `${type}: ${r.text}`).to.equal(200);
+        }
+      });
+
+      it('still accepts a POST without a body and without a content type', async function () {
+        const r = await api('POST', '/api/v1/issuers/keys/rotate', { token: admin });
+        expect(r.status, r.text).to.equal(201);
+        // fetch sends Content-Length: 0; curl -X POST sends no length at all.
+        expect(await rawStatus(h.baseUrl, ['POST /api/v1/issuers/keys/rotate HTTP/1.1', `Authorization: Bearer ${admin}`])).to.equal(201);
+      });
+
+      it('answers a chunked body that is not JSON with 415', async function () {
+        const status = await rawStatus(h.baseUrl, ['POST /api/v1/verify HTTP/1.1', 'Content-Type: text/plain', 'Transfer-Encoding: chunked'], '3\r\nabc\r\n0\r\n\r\n');
+        expect(status).to.equal(415);
+      });
+
+      it('still answers unparseable JSON with 400', async function () {
+        expectProblem(await api('POST', '/api/v1/verify', { raw: 'credential=abc' }), 400, 'VALIDATION_FAILED');
       });
     });
   });
