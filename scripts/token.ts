@@ -1,5 +1,5 @@
 import '../gateway/src/chaincode-log-level';
-import { MSP, ROLES } from '../chaincode/src/models';
+import { ROLES, isOrgKey } from '../chaincode/src/models';
 import { loadDevKey, signDevToken } from '../gateway/src/auth/dev-key';
 import { principalFromClaims } from '../gateway/src/auth/principal';
 import { loadConfig } from '../gateway/src/config';
@@ -16,7 +16,7 @@ async function main(): Promise<void> {
     return;
   }
   if (typeof args.sub !== 'string' || typeof args.org !== 'string' || typeof args.roles !== 'string') throw new Error('--sub, --org and --roles are required');
-  if (!(args.org in MSP)) throw new Error(`--org must be civil, charity or audit, got '${args.org}'`);
+  if (!isOrgKey(args.org)) throw new Error(`--org must be civil, charity or audit, got '${args.org}'`);
   const ttl = args.ttl === undefined ? 12 * 3600 : Number(args.ttl);
   if (!Number.isInteger(ttl) || ttl < 1 || ttl > 30 * 24 * 3600) throw new Error('--ttl must be whole seconds from 1 to 2592000');
   const claims = {

@@ -4,7 +4,7 @@ import net from 'node:net';
 import { MAX_JSON_DEPTH } from '../../chaincode/src/codec';
 import { client, type Call, type Reply } from '../support/http';
 import { expectProblem, lowIncomeBody, newIdNumber } from './certificates';
-import type { Harness, SuiteOptions } from './harness';
+import type { Harness, SuiteOptions, TokenClaims } from './harness';
 
 /** Bad input never earns a 5xx; when it is refused, the answer is problem+json. */
 function expectNoServerError(r: Reply, what: string): void {
@@ -170,6 +170,25 @@ export function httpEdgeScenarios(opts: SuiteOptions): void {
 
       it('still answers unparseable JSON with 400', async function () {
         expectProblem(await api('POST', '/api/v1/verify', { raw: 'credential=abc' }), 400, 'VALIDATION_FAILED');
+      });
+    });
+
+    describe('tokens that name Object.prototype members', function () {
+      const claims = (org: string, roles: string[] = ['auditor']): TokenClaims => ({ sub: 'mallory', org: org as TokenClaims['org'], roles });
+
+      it('answers an org of toString, __proto__, constructor or hasOwnProperty with 401', async function () {
+        for (const org of ['toString', '__proto__', 'constructor', 'hasOwnProperty', 'valueOf']) {
+          const token = await h.token(claims(org));
+          expectProblem(await api('GET', '/api/v1/certificates/x', { token }), 401, 'UNAUTHENTICATED');
+          expectProblem(await api('GET', '/api/v1/certificates?limit=1', { token }), 401, 'UNAUTHENTICATED');
+        }
+      });
+
+      it('answers roles named after Object.prototype members with 401', async function () {
+        for (const role of ['toString', '__proto__', 'constructor', 'hasOwnProperty']) {
+          const token = await h.token(claims('audit', [role]));
+          expectProblem(await api('GET', '/api/v1/certificates?limit=1', { token }), 401, 'UNAUTHENTICATED');
+        }
       });
     });
   });
