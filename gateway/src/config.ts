@@ -18,6 +18,8 @@ export interface Config {
     jwksUrl?: string;
     issuer: string;
     audience: string;
+    /** Longest token lifetime accepted, in seconds (AUTH_MAX_TOKEN_TTL). */
+    maxTokenTtlSeconds: number;
   };
   /** Bounded retries of MVCC_READ_CONFLICT. */
   mvccRetries: number;
@@ -25,6 +27,11 @@ export interface Config {
   fabricNetworkFile: string;
   block: { maxTx: number; timeoutMs: number };
 }
+
+/** Default of AUTH_MAX_TOKEN_TTL: a working day, so a stolen token is not good for long. */
+export const DEFAULT_MAX_TOKEN_TTL = 12 * 3600;
+/** Largest AUTH_MAX_TOKEN_TTL that may be configured: 30 days. */
+export const MAX_TOKEN_TTL_LIMIT = 30 * 24 * 3600;
 
 /** Thrown when configuration is invalid; main prints its message and exits. */
 export class ConfigError extends Error {
@@ -73,6 +80,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       jwksUrl,
       issuer: env.AUTH_ISSUER ?? 'civic-ledger-dev',
       audience: env.AUTH_AUDIENCE ?? 'civic-ledger',
+      maxTokenTtlSeconds: int(env, 'AUTH_MAX_TOKEN_TTL', DEFAULT_MAX_TOKEN_TTL, 60, MAX_TOKEN_TTL_LIMIT),
     },
     mvccRetries: int(env, 'MVCC_RETRIES', 5, 0, 50),
     fabricNetworkFile: path.resolve(env.FABRIC_NETWORK_FILE ?? '.cache/fabric-net/network.json'),

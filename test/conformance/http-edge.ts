@@ -191,5 +191,22 @@ export function httpEdgeScenarios(opts: SuiteOptions): void {
         }
       });
     });
+
+    describe('token lifetime', function () {
+      const who: TokenClaims = { sub: 'auditor2', org: 'audit', roles: ['auditor'] };
+
+      it('refuses a token that lives 13 hours with 401', async function () {
+        const token = await h.token(who, { ttlSeconds: 13 * 3600 });
+        const r = await api('GET', '/api/v1/certificates?limit=1', { token });
+        expectProblem(r, 401, 'UNAUTHENTICATED');
+        expect(r.body.detail).to.match(/lifetime/);
+      });
+
+      it('accepts a token that lives 11 hours', async function () {
+        const token = await h.token(who, { ttlSeconds: 11 * 3600 });
+        const r = await api('GET', '/api/v1/certificates?limit=1', { token });
+        expect(r.status, r.text).to.equal(200);
+      });
+    });
   });
 }
