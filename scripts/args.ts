@@ -4,7 +4,7 @@ export function parseArgs(argv: string[], known: Record<string, 'string' | 'bool
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const m = /^--([a-z][a-z0-9-]*)(?:=(.*))?$/.exec(arg);
-    if (!m || !(m[1] in known)) throw new Error(`unknown argument '${arg}'`);
+    if (!m || !Object.hasOwn(known, m[1])) throw new Error(`unknown argument '${arg}'`);
     const name = m[1];
     if (known[name] === 'boolean') {
       out[name] = true;

@@ -1,11 +1,17 @@
+import { MAX_JSON_DEPTH, jsonDepthExceeds } from './codec';
 import { CodedError } from './errors';
 
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 const HEX64 = /^[0-9a-f]{64}$/;
 
-/** Parses a JSON argument or throws VALIDATION_FAILED. */
+/**
+ * Parses a JSON argument or throws VALIDATION_FAILED. A peer takes arguments
+ * from any member, not only from our gateway, so nesting is bounded here too:
+ * a deep document would overflow the stack of every endorser that walks it.
+ */
 export function parseArg<T>(name: string, raw: string): T {
   if (typeof raw !== 'string') throw new CodedError('VALIDATION_FAILED', `${name} must be JSON text`);
+  if (jsonDepthExceeds(raw, MAX_JSON_DEPTH)) throw new CodedError('VALIDATION_FAILED', `${name} is nested deeper than ${MAX_JSON_DEPTH} levels`);
   try {
     return JSON.parse(raw) as T;
   } catch {

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 
 /** Validated service configuration, read once at start-up. */
@@ -18,6 +20,8 @@ export interface Config {
     jwksUrl?: string;
     issuer: string;
     audience: string;
+    /** Longest token lifetime accepted, in seconds (AUTH_MAX_TOKEN_TTL). */
+    maxTokenTtlSeconds: number;
   };
   /** Bounded retries of MVCC_READ_CONFLICT. */
   mvccRetries: number;
@@ -25,6 +29,11 @@ export interface Config {
   fabricNetworkFile: string;
   block: { maxTx: number; timeoutMs: number };
 }
+
+/** Default of AUTH_MAX_TOKEN_TTL: a working day, so a stolen token is not good for long. */
+export const DEFAULT_MAX_TOKEN_TTL = 12 * 3600;
+/** Largest AUTH_MAX_TOKEN_TTL that may be configured: 30 days. */
+export const MAX_TOKEN_TTL_LIMIT = 30 * 24 * 3600;
 
 /** Thrown when configuration is invalid; main prints its message and exits. */
 export class ConfigError extends Error {
@@ -34,51 +43,122 @@ export class ConfigError extends Error {
   }
 }
 
-function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+/**
+ * A set variable, or undefined when unset. A variable that is set but empty
+ * is an error, not the default: `PORT=$UNSET` in a unit file is a mistake
+ * worth one clear line at start-up.
+ */
+function given(env: NodeJS.ProcessEnv, name: string): string | undefined {
   const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got '${raw}'`);
+  if (raw === undefined) return undefined;
+  if (raw.trim() === '') throw new ConfigError(`${name} is set but empty; unset it for the default`);
+  return raw;
+}
+
+/** A decimal integer in [min, max]; hex, exponents, fractions and units are refused. */
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = given(env, name);
+  if (raw === undefined) return fallback;
+  const n = /^-?[0-9]{1,16}$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got '${raw}'`);
   return n;
 }
 
-/** Reads and validates configuration from the environment. */
+/** One of a closed set of words; `allowed.includes`, never an `in` test, so `toString` is no org. */
+function oneOf<T extends string>(env: NodeJS.ProcessEnv, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = given(env, name) ?? fallback;
+  if (!(allowed as readonly string[]).includes(raw)) throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got '${raw}'`);
+  return raw as T;
+}
+
+const HOST_LABEL = /^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$/;
+
+/** A host name (RFC 1123) or an IP literal, as `server.listen` takes it (IPv6 without brackets). */
+function isPlausibleHost(host: string): boolean {
+  if (net.isIP(host) !== 0) return true;
+  // All digits and dots is an IPv4 address or nothing; a resolver would not treat it as a name.
+  if (host.length > 253 || /^[0-9.]+$/.test(host)) return false;
+  return host.split('.').every((label) => HOST_LABEL.test(label));
+}
+
+/** An http(s) URL with a host, or undefined when unset. */
+function httpUrl(env: NodeJS.ProcessEnv, name: string): URL | undefined {
+  const raw = given(env, name);
+  if (raw === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} must be an http(s) URL, got '${raw}'`);
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '' || raw.trim() !== raw) {
+    throw new ConfigError(`${name} must be an http(s) URL, got '${raw}'`);
+  }
+  return url;
+}
+
+/** Reads and validates configuration from the environment; the first bad value throws a ConfigError that names it. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = int(env, 'PORT', 8080, 0, 65535);
-  const ledger = env.CIVIC_LEDGER ?? 'embedded';
-  if (ledger !== 'embedded' && ledger !== 'fabric') throw new ConfigError(`CIVIC_LEDGER must be 'embedded' or 'fabric', got '${ledger}'`);
-  const gatewayOrg = env.CIVIC_GATEWAY_ORG ?? 'civil';
-  if (gatewayOrg !== 'civil' && gatewayOrg !== 'charity' && gatewayOrg !== 'audit') {
-    throw new ConfigError(`CIVIC_GATEWAY_ORG must be civil, charity or audit, got '${gatewayOrg}'`);
+  const host = given(env, 'HOST') ?? '127.0.0.1';
+  if (!isPlausibleHost(host)) throw new ConfigError(`HOST must be a host name or an IP address (IPv6 without brackets), got '${host}'`);
+  const dataDir = path.resolve(given(env, 'CIVIC_DATA_DIR') ?? './data');
+  const ledger = oneOf(env, 'CIVIC_LEDGER', ['embedded', 'fabric'] as const, 'embedded');
+  const gatewayOrg = oneOf(env, 'CIVIC_GATEWAY_ORG', ['civil', 'charity', 'audit'] as const, 'civil');
+  const pepper = env.CIVIC_PEPPER;
+  if (pepper !== undefined && pepper.length < 32) throw new ConfigError('CIVIC_PEPPER must be at least 32 characters');
+
+  const base = httpUrl(env, 'PUBLIC_BASE_URL');
+  // Checked first so that the message below never echoes a password. The base is copied into every credential.
+  if (base && (base.username !== '' || base.password !== '')) throw new ConfigError('PUBLIC_BASE_URL must not carry a user name or password');
+  // Credentials append paths to this base, so a query or fragment would end up in the middle of every status URL.
+  if (base && (base.search !== '' || base.hash !== '' || /[?#]/.test(env.PUBLIC_BASE_URL ?? ''))) {
+    throw new ConfigError(`PUBLIC_BASE_URL must have no query or fragment, got '${env.PUBLIC_BASE_URL}'`);
   }
-  const jwksUrl = env.AUTH_JWKS_URL || undefined;
-  if (jwksUrl) {
-    if (!/^https?:\/\//.test(jwksUrl)) throw new ConfigError('AUTH_JWKS_URL must be an http(s) URL');
-    if (!env.AUTH_ISSUER || !env.AUTH_AUDIENCE) throw new ConfigError('AUTH_JWKS_URL needs AUTH_ISSUER and AUTH_AUDIENCE');
-  }
-  if (env.CIVIC_PEPPER !== undefined && env.CIVIC_PEPPER.length < 32) {
-    throw new ConfigError('CIVIC_PEPPER must be at least 32 characters');
-  }
-  const host = env.HOST ?? '127.0.0.1';
+  const publicBaseUrl = base ? `${base.origin}${base.pathname}`.replace(/\/+$/, '') : `http://localhost:${port}`;
+
+  const bodyLimitBytes = int(env, 'BODY_LIMIT_BYTES', 4 * 1024 * 1024, 1024, 64 * 1024 * 1024);
+  const jwksUrl = httpUrl(env, 'AUTH_JWKS_URL');
+  const issuer = given(env, 'AUTH_ISSUER');
+  const audience = given(env, 'AUTH_AUDIENCE');
+  if (jwksUrl && (issuer === undefined || audience === undefined)) throw new ConfigError('AUTH_JWKS_URL needs AUTH_ISSUER and AUTH_AUDIENCE');
+  const maxTokenTtlSeconds = int(env, 'AUTH_MAX_TOKEN_TTL', DEFAULT_MAX_TOKEN_TTL, 60, MAX_TOKEN_TTL_LIMIT);
+  const mvccRetries = int(env, 'MVCC_RETRIES', 5, 0, 50);
+  const maxTx = int(env, 'BLOCK_MAX_TX', 500, 1, 10000);
+  // The devnet's block cutter needs a positive timeout; 0 used to pass here and fail with a stack trace when the ledger opened.
+  const timeoutMs = int(env, 'BLOCK_TIMEOUT_MS', 10, 1, 10000);
+  const fabricNetworkFile = path.resolve(given(env, 'FABRIC_NETWORK_FILE') ?? '.cache/fabric-net/network.json');
+  if (ledger === 'fabric') checkReadableFile('FABRIC_NETWORK_FILE', fabricNetworkFile, 'run npm run fabric:up first');
+
   return {
     port,
     host,
-    dataDir: path.resolve(env.CIVIC_DATA_DIR ?? './data'),
+    dataDir,
     ledger,
-    publicBaseUrl: (env.PUBLIC_BASE_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
-    bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 4 * 1024 * 1024, 1024, 64 * 1024 * 1024),
+    publicBaseUrl,
+    bodyLimitBytes,
     gatewayOrg,
-    pepper: env.CIVIC_PEPPER || undefined,
+    pepper,
     auth: {
-      jwksUrl,
-      issuer: env.AUTH_ISSUER ?? 'civic-ledger-dev',
-      audience: env.AUTH_AUDIENCE ?? 'civic-ledger',
+      jwksUrl: jwksUrl?.href,
+      issuer: issuer ?? 'civic-ledger-dev',
+      audience: audience ?? 'civic-ledger',
+      maxTokenTtlSeconds,
     },
-    mvccRetries: int(env, 'MVCC_RETRIES', 5, 0, 50),
-    fabricNetworkFile: path.resolve(env.FABRIC_NETWORK_FILE ?? '.cache/fabric-net/network.json'),
-    block: {
-      maxTx: int(env, 'BLOCK_MAX_TX', 500, 1, 10000),
-      timeoutMs: int(env, 'BLOCK_TIMEOUT_MS', 10, 0, 10000),
-    },
+    mvccRetries,
+    fabricNetworkFile,
+    block: { maxTx, timeoutMs },
   };
+}
+
+/** Start-up would fail on this file later with a stack trace; here it fails with its name. */
+function checkReadableFile(name: string, file: string, hint: string): void {
+  try {
+    fs.accessSync(file, fs.constants.R_OK);
+    if (!fs.statSync(file).isFile()) throw new ConfigError(`${name} ${file} is not a file`);
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new ConfigError(`${name} ${file} cannot be read (${code}); ${hint}`);
+  }
 }

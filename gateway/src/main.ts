@@ -38,9 +38,18 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'));
 }
 
+/** An error from the operating system (listen, open, mkdir): its message already says what and where. */
+function isSystemError(err: unknown): err is NodeJS.ErrnoException {
+  const e = err as NodeJS.ErrnoException;
+  return err instanceof Error && typeof e.code === 'string' && typeof e.syscall === 'string';
+}
+
 main().catch((err: unknown) => {
   if (err instanceof ConfigError) {
     console.error(`civic-ledger: configuration error: ${err.message}`);
+  } else if (isSystemError(err)) {
+    // A busy port or an unusable data directory is the operator's to fix; a stack trace would only hide the line that matters.
+    console.error(`civic-ledger: failed to start: ${err.message}`);
   } else {
     console.error('civic-ledger: failed to start:', err);
   }

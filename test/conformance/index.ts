@@ -2,6 +2,7 @@ import { certificateScenarios } from './certificates';
 import { donationScenarios } from './donations';
 import { hardeningScenarios } from './hardening';
 import type { SuiteOptions } from './harness';
+import { httpEdgeScenarios } from './http-edge';
 import { verifyPrivacyScenarios } from './verify-privacy';
 
 export type { Harness, SuiteOptions, TokenClaims } from './harness';
@@ -12,4 +13,5 @@ export function suite(opts: SuiteOptions): void {
   donationScenarios(opts);
   hardeningScenarios(opts);
   verifyPrivacyScenarios(opts);
+  httpEdgeScenarios(opts);
 }

@@ -7,6 +7,14 @@ export const MSP = {
 
 export type OrgKey = keyof typeof MSP;
 
+/**
+ * True when `value` is one of the consortium's org keys. An own-property test:
+ * `value in MSP` would also accept `toString`, `constructor` or `__proto__`.
+ */
+export function isOrgKey(value: unknown): value is OrgKey {
+  return typeof value === 'string' && Object.hasOwn(MSP, value);
+}
+
 /** Display names of the organisations. */
 export const ORG_NAMES: Readonly<Record<OrgKey, string>> = {
   civil: 'Civil Affairs Bureau',

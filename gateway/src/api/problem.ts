@@ -71,10 +71,28 @@ export function sendProblem(res: Response, code: ErrorCode, detail: string, extr
   res.status(status).type('application/problem+json').json(body);
 }
 
-interface BodyParserError {
-  type?: string;
-  status?: number;
-  expose?: boolean;
+/** The fields Express, its router and body-parser put on the errors they raise (http-errors style). */
+interface HttpLikeError {
+  type?: unknown;
+  status?: unknown;
+  statusCode?: unknown;
+  expose?: unknown;
+  message?: unknown;
+}
+
+/** The code for each client-error status a framework error may carry; any other 4xx is a plain bad request. */
+const CODE_OF_STATUS: ReadonlyMap<number, ErrorCode> = new Map([
+  [401, 'UNAUTHENTICATED'],
+  [403, 'FORBIDDEN'],
+  [404, 'NOT_FOUND'],
+  [413, 'PAYLOAD_TOO_LARGE'],
+  [415, 'UNSUPPORTED_MEDIA_TYPE'],
+]);
+
+/** The 4xx status an error from Express or body-parser carries, if it carries one. */
+function clientStatus(err: HttpLikeError): number | undefined {
+  const status = typeof err.status === 'number' ? err.status : err.statusCode;
+  return typeof status === 'number' && Number.isInteger(status) && status >= 400 && status < 500 ? status : undefined;
 }
 
 /** Maps every error to problem+json; bad input never becomes a 500. */
@@ -86,11 +104,19 @@ export function errorHandler(log: (msg: string, err: unknown) => void): ErrorReq
       return sendProblem(res, err.code, err.detail, err.txId ? { txId: err.txId } : {});
     }
     if (err instanceof AuthError) return sendProblem(res, 'UNAUTHENTICATED', err.message);
-    const bp = err as BodyParserError;
-    if (bp.type === 'entity.too.large') return sendProblem(res, 'PAYLOAD_TOO_LARGE', 'request body is larger than the configured limit');
-    if (bp.type === 'entity.parse.failed') return sendProblem(res, 'VALIDATION_FAILED', 'request body is not valid JSON');
-    if (bp.expose && typeof bp.status === 'number' && bp.status >= 400 && bp.status < 500) {
-      return sendProblem(res, 'VALIDATION_FAILED', (err as Error).message);
+    const e = (err ?? {}) as HttpLikeError;
+    if (e.type === 'entity.too.large') return sendProblem(res, 'PAYLOAD_TOO_LARGE', 'request body is larger than the configured limit');
+    if (e.type === 'entity.parse.failed') return sendProblem(res, 'VALIDATION_FAILED', 'request body is not valid JSON');
+    const status = clientStatus(e);
+    if (status !== undefined) {
+      // The router marks a path it cannot percent-decode with status 400 but not `expose`; its message names the segment.
+      const detail =
+        err instanceof URIError
+          ? `the URL has malformed percent-encoding: ${err.message}`
+          : e.expose === true && typeof e.message === 'string' && e.message !== ''
+            ? e.message
+            : `request refused (HTTP ${status})`;
+      return sendProblem(res, CODE_OF_STATUS.get(status) ?? 'VALIDATION_FAILED', detail);
     }
     log('unexpected error', err);
     return sendProblem(res, 'INTERNAL', 'unexpected error; it has been logged');

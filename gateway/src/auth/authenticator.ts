@@ -6,11 +6,24 @@ import { AuthError, principalFromClaims, type Principal } from './principal';
 /** Verifies a bearer token and returns its principal; rejects with AuthError. */
 export type Authenticator = (token: string) => Promise<Principal>;
 
+/** How far ahead of our clock an identity provider's `iat` may be. */
+const CLOCK_SKEW_SECONDS = 60;
+
+/**
+ * A token's lifetime in seconds: `exp − iat`, or `exp − now` without `iat`.
+ * An `iat` in the future (beyond clock skew) counts from now, so it cannot
+ * hide a long remaining life.
+ */
+function lifetimeSeconds(exp: number, iat: number | undefined, now: number): number {
+  const from = iat === undefined ? now : Math.min(iat, now + CLOCK_SKEW_SECONDS);
+  return exp - from;
+}
+
 /**
  * Trusts the external identity provider when AUTH_JWKS_URL is set, otherwise
  * the dev key in the data directory. Only ES256/RS256/EdDSA signed tokens with
- * a known kid, the configured issuer and audience, and an `exp` are accepted;
- * `alg: none` never is.
+ * a known kid, the configured issuer and audience, an `exp`, and a lifetime of
+ * at most `maxTokenTtlSeconds` are accepted; `alg: none` never is.
  */
 export function createAuthenticator(config: Config['auth'], devKey?: DevKey): Authenticator {
   let keys: JWTVerifyGetKey;
@@ -38,9 +51,14 @@ export function createAuthenticator(config: Config['auth'], devKey?: DevKey): Au
         algorithms,
         requiredClaims: ['exp', 'sub'],
       });
+      const exp = payload.exp as number;
+      const lifetime = lifetimeSeconds(exp, payload.iat, Math.floor(Date.now() / 1000));
+      if (lifetime > config.maxTokenTtlSeconds) {
+        throw new AuthError(`token lifetime of ${lifetime} s is longer than the maximum of ${config.maxTokenTtlSeconds} s`);
+      }
       const principal = principalFromClaims(payload as Record<string, unknown>);
       if (verified.size >= 10_000) verified.clear();
-      verified.set(token, { principal, expiresAt: (payload.exp as number) * 1000 });
+      verified.set(token, { principal, expiresAt: exp * 1000 });
       return principal;
     } catch (err) {
       if (err instanceof AuthError) throw err;

@@ -1,4 +1,4 @@
-import { MSP, ROLES, type OrgKey, type Role } from '../../../chaincode/src/models';
+import { MSP, ROLES, isOrgKey, type OrgKey, type Role } from '../../../chaincode/src/models';
 
 /** An authenticated caller, from the JWT's claims. */
 export interface Principal {
@@ -24,11 +24,11 @@ const SUB = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$/;
 export function principalFromClaims(claims: Record<string, unknown>): Principal {
   const { sub, org, roles, dept, charity } = claims;
   if (typeof sub !== 'string' || !SUB.test(sub)) throw new AuthError('token sub is missing or malformed');
-  if (typeof org !== 'string' || !(org in MSP)) throw new AuthError('token org must be civil, charity or audit');
+  if (!isOrgKey(org)) throw new AuthError('token org must be civil, charity or audit');
   if (!Array.isArray(roles) || !roles.every((r): r is Role => typeof r === 'string' && (ROLES as readonly string[]).includes(r))) {
     throw new AuthError(`token roles must be an array of ${ROLES.join(', ')}`);
   }
-  const p: Principal = { sub, org: org as OrgKey, mspId: MSP[org as OrgKey], roles: [...new Set(roles)].sort() };
+  const p: Principal = { sub, org, mspId: MSP[org], roles: [...new Set(roles)].sort() };
   if (dept !== undefined) {
     if (typeof dept !== 'string' || dept.length > 128) throw new AuthError('token dept must be a string');
     p.dept = dept;
