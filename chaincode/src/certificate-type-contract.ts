@@ -6,6 +6,7 @@ import { EVENTS } from './events';
 import { CONTRACTS } from './functions';
 import { MSP, type CertificateType } from './models';
 import { compileSchema } from './schema';
+import { assertSchemaWithinLimits } from './schema-limits';
 import { key, mustRead, readJson, writeJson } from './state';
 import { parseArg, requireId, requireObject, requireString } from './validate';
 
@@ -31,6 +32,7 @@ function parseType(raw: string): Omit<CertificateType, 'registeredAt'> {
   const issuerMsps = body.issuerMsps.map((m, i) => requireId(`issuerMsps[${i}]`, m));
   if (new Set(issuerMsps).size !== issuerMsps.length) throw new CodedError('VALIDATION_FAILED', 'issuerMsps has duplicates');
   const schema = requireObject('schema', body.schema);
+  assertSchemaWithinLimits(schema);
   compileSchema(schema);
   return { type, title, issuerMsps, schema };
 }
