@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
 import { loadConfig } from '../../gateway/src/config';
 import { loadDevKey, signDevToken } from '../../gateway/src/auth/dev-key';
 import { CodedError } from '../../chaincode/src/errors';
-import { MAX_CACHED_SCHEMAS, compileSchema, schemaErrors } from '../../chaincode/src/schema';
+import { IDENTIFIER_FORMATS, MAX_CACHED_SCHEMAS, compileSchema, schemaErrors } from '../../chaincode/src/schema';
 import {
   MAX_PATTERN_LENGTH,
   MAX_SCHEMA_BYTES,
@@ -211,6 +211,20 @@ describe('certificate-type schemas', function () {
       expect(schemaErrors(date, '2024-02-29')).to.deep.equal([]);
       expect(schemaErrors(date, '2023-02-29')).to.deep.equal(['(root) must match format "date"']);
       expect(schemaErrors({ type: 'string', format: 'email' }, 'not an email')).to.have.length(1);
+    });
+
+    it('checks credit codes and resident ID numbers by their check characters, as the chaincode does elsewhere', function () {
+      const code = { type: 'string', format: IDENTIFIER_FORMATS.creditCode };
+      expect(schemaErrors(code, '53100000500021676K')).to.deep.equal([]);
+      expect(schemaErrors(code, '53100000500021676Q')).to.have.length(1);
+      const id = { type: 'string', format: IDENTIFIER_FORMATS.residentId };
+      expect(schemaErrors(id, '11010519491231002X')).to.deep.equal([]);
+      expect(schemaErrors(id, '110105194912310021')).to.have.length(1);
+    });
+
+    it('keeps two types that use the same $id apart', function () {
+      expect(schemaErrors({ $id: 'urn:civic:test:same', type: 'string' }, 'x')).to.deep.equal([]);
+      expect(schemaErrors({ $id: 'urn:civic:test:same', type: 'integer' }, 1)).to.deep.equal([]);
     });
 
     it(`keeps validating after more than ${MAX_CACHED_SCHEMAS} distinct schemas`, function () {

@@ -1,9 +1,10 @@
 import { MSP, type CertificateType } from '../../../chaincode/src/models';
+import { IDENTIFIER_FORMATS } from '../../../chaincode/src/schema';
 
 const date = { type: 'string', format: 'date' };
 const text = (maxLength = 200) => ({ type: 'string', minLength: 1, maxLength });
-/** 统一社会信用代码: 18 characters of digits and capitals without I, O, S, V, Z. */
-const creditCode = { type: 'string', pattern: '^[0-9A-HJ-NPQRTUWXY]{18}$' };
+/** 统一社会信用代码, with its GB 32100 check character. */
+const creditCode = { type: 'string', format: IDENTIFIER_FORMATS.creditCode };
 
 /** The certificate types every fresh ledger starts with, all issued by civil affairs. */
 export const SEED_TYPES: ReadonlyArray<Omit<CertificateType, 'registeredAt'>> = [
