@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../../gateway/src/config';
 import { tempDir } from '../support/gateway-harness';
@@ -13,7 +14,8 @@ const CONFIG_VARS = [
   'AUTH_JWKS_URL', 'AUTH_ISSUER', 'AUTH_AUDIENCE', 'AUTH_MAX_TOKEN_TTL', 'MVCC_RETRIES', 'BLOCK_MAX_TX', 'BLOCK_TIMEOUT_MS', 'FABRIC_NETWORK_FILE',
 ];
 
-const BASE = { CIVIC_DATA_DIR: '/tmp/civic-config-test', PORT: '0' };
+/** loadConfig only resolves the directory; nothing is created there. */
+const BASE = { CIVIC_DATA_DIR: path.join(os.tmpdir(), 'civic-config-test'), PORT: '0' };
 const IDP = { AUTH_JWKS_URL: 'https://idp.example/jwks.json', AUTH_ISSUER: 'https://idp.example', AUTH_AUDIENCE: 'civic-ledger' };
 
 describe('configuration', function () {

@@ -12,7 +12,7 @@ import type { HeldKey } from '../credentials/issuer-keys';
 import { buildCredential, digestOf, signCredentialAsync, type CertificateCredential } from '../credentials/vc';
 import { read, write } from './calls';
 import type { DomainContext } from './context';
-import { decodeCursor, encodeCursor, limitField, objectField, optionalDateTime, optionalId, personField, stringField } from './input';
+import { decodeCursor, encodeCursor, limitField, objectField, optionalDateTime, optionalId, personField } from './input';
 import { findType } from './registry';
 import { CodedError, invalid } from '../../../chaincode/src/errors';
 
@@ -38,8 +38,7 @@ interface Signed {
 async function prepare(ctx: DomainContext, mspId: string, body: unknown, where: string): Promise<Prepared> {
   const b = objectField(body, where);
   const type = requireId(`${where}.type`, b.type);
-  const holder = personField(b.holder, `${where}.holder`);
-  const name = stringField(objectField(b.holder, `${where}.holder`).name, `${where}.holder.name`, { max: 200 }) as string;
+  const holder = personField(b.holder, `${where}.holder`, { nameRequired: true });
   const claims = b.claims === undefined ? {} : objectField(b.claims, `${where}.claims`);
   const id = optionalId(b.id, `${where}.id`) ?? randomUUID();
   const validFrom = optionalDateTime(b.validFrom, `${where}.validFrom`) ?? new Date().toISOString();
@@ -64,7 +63,7 @@ async function prepare(ctx: DomainContext, mspId: string, body: unknown, where: 
     issuerMsp: mspId,
     issuerName: org ? ORG_NAMES[org] : mspId,
     holderRef,
-    holder: { idType: holder.idType, idNumber: holder.idNumber, name },
+    holder: { idType: holder.idType, idNumber: holder.idNumber, name: holder.name ?? '' },
     claims,
     validFrom,
     validUntil,

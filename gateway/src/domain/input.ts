@@ -39,11 +39,14 @@ export function optionalDateTime(v: unknown, name: string): string | undefined {
   return absent(v) ? undefined : requireDateOrDateTime(name, v);
 }
 
-/** A person named by an identity document, `{idType?, idNumber, name?}`; the name is checked and then dropped. */
-export function personField(v: unknown, name: string): PersonDocument {
-  const person = objectField(v, name);
-  stringField(person.name, `${name}.name`, { max: 200, optional: true });
-  return requirePersonDocument(name, person.idType, person.idNumber);
+/**
+ * A person named by an identity document, `{idType?, idNumber, name?}`. The
+ * name never reaches the ledger: only a credential carries it.
+ */
+export function personField(v: unknown, where: string, opts: { nameRequired?: boolean } = {}): PersonDocument & { name?: string } {
+  const person = objectField(v, where);
+  const name = stringField(person.name, `${where}.name`, { max: 200, optional: !opts.nameRequired });
+  return { ...requirePersonDocument(where, person.idType, person.idNumber), name };
 }
 
 /** `limit` from a query or body: 1..500, default 50. */
