@@ -3,7 +3,7 @@ import { actorOf, callerMsp, requireCaller, txTime } from './access';
 import { canonicalJson, encode } from './codec';
 import { getType, findType } from './certificate-type-contract';
 import { requireIssuerOf } from './certificate-type-rules';
-import { CodedError } from './errors';
+import { CodedError, invalid } from './errors';
 import { EVENTS } from './events';
 import { CONTRACTS, MAX_BATCH, MAX_PAGE } from './functions';
 import { findKey } from './issuer-registry-contract';
@@ -11,12 +11,15 @@ import type {
   CertificateFilter,
   CertificateHistoryEntry,
   CertificateRecord,
+  CertificateStatus,
   IssueCertificateInput,
   Page,
   VerificationContext,
 } from './models';
+import { isConsortiumMsp } from './models';
 import { INDEX_VALUE, exists, key, mustRead, pageIndex, readJson, writeJson } from './state';
 import { requireDateTime } from './dates';
+import { STATUS_LIST_SIZE, STATUS_PURPOSES, isStatusPurpose, statusBits, statusListPosition, type StatusListState } from './status-list';
 import { nextStatus, optionalStatus, requireStatusReason, type StatusAction } from './lifecycle';
 import { parseArg, parseLimit, requireHex64, requireId, requireObject } from './validate';
 
@@ -24,6 +27,35 @@ const CERT = 'cert';
 const BY_HOLDER = 'cert~holder';
 const BY_TYPE = 'cert~type';
 const BY_STATUS = 'cert~status';
+/** [mspId] → {next}: the org's next certificate number, which places it in the status lists. */
+const STATUS_COUNTER = 'statuslist~next';
+/** [mspId, purpose, list, index]: a bit set to 1 in a status list. */
+const STATUS_BIT = 'statuslist~bit';
+
+const pad = (n: number): string => String(n).padStart(9, '0');
+
+function requireStatusNumber(name: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw invalid(`${name} must be a non-negative integer`);
+  return v;
+}
+
+async function nextStatusNumber(ctx: Context, msp: string): Promise<number> {
+  return (await readJson<{ next: number }>(ctx, key(ctx, STATUS_COUNTER, [msp])))?.next ?? 0;
+}
+
+/** Writes the status-list bits of a record whose status changed from `from`. */
+async function updateStatusBits(ctx: Context, record: CertificateRecord, from: CertificateStatus | undefined): Promise<void> {
+  if (!record.statusList) return;
+  const { list, index } = record.statusList;
+  const before = from === undefined ? undefined : statusBits(from);
+  const after = statusBits(record.status);
+  for (const purpose of STATUS_PURPOSES) {
+    if ((before?.[purpose] ?? false) === after[purpose]) continue;
+    const k = key(ctx, STATUS_BIT, [record.issuerMsp, purpose, pad(list), pad(index)]);
+    if (after[purpose]) await ctx.stub.putState(k, INDEX_VALUE);
+    else await ctx.stub.deleteState(k);
+  }
+}
 
 function parseInput(raw: unknown, where: string): IssueCertificateInput {
   const body = requireObject(where, raw);
@@ -34,6 +66,7 @@ function parseInput(raw: unknown, where: string): IssueCertificateInput {
     holderRef: requireHex64(`${where}.holderRef`, body.holderRef),
     digest: requireHex64(`${where}.digest`, body.digest),
     validFrom: requireDateTime(`${where}.validFrom`, body.validFrom),
+    statusNumber: requireStatusNumber(`${where}.statusNumber`, body.statusNumber),
   };
   if (body.validUntil !== undefined && body.validUntil !== null) {
     input.validUntil = requireDateTime(`${where}.validUntil`, body.validUntil);
@@ -176,6 +209,40 @@ export class CertificateContract extends Contract {
     return canonicalJson(out);
   }
 
+  /**
+   * One status list of an org at the current state: which bits are 1, and how
+   * many certificates the org has numbered. Public: any verifier may fetch it.
+   */
+  @Transaction(false)
+  @Returns('string')
+  async StatusList(ctx: Context, mspId: string, purpose: string, listText: string): Promise<string> {
+    if (!isConsortiumMsp(mspId)) throw new CodedError('STATUS_LIST_NOT_FOUND', `${mspId} is not an issuer of this consortium`);
+    if (!isStatusPurpose(purpose)) throw invalid(`purpose must be one of ${STATUS_PURPOSES.join(', ')}`);
+    if (!/^\d{1,9}$/.test(listText)) throw invalid('list must be a non-negative integer');
+    const list = Number(listText);
+    const allocated = await nextStatusNumber(ctx, mspId);
+    if (list * STATUS_LIST_SIZE >= Math.max(allocated, 1)) throw new CodedError('STATUS_LIST_NOT_FOUND', `${mspId} has no ${purpose} list ${list}`);
+    const set: number[] = [];
+    const it = await ctx.stub.getStateByPartialCompositeKey(STATUS_BIT, [mspId, purpose, pad(list)]);
+    try {
+      for (let r = await it.next(); !r.done; r = await it.next()) {
+        const { attributes } = ctx.stub.splitCompositeKey(r.value.key);
+        set.push(Number(attributes[3]));
+      }
+    } finally {
+      await it.close();
+    }
+    const state: StatusListState = { mspId, purpose, list, allocated, set };
+    return canonicalJson(state);
+  }
+
+  /** The next certificate number of an org: the status-list position its next certificate takes. */
+  @Transaction(false)
+  @Returns('string')
+  async NextStatusNumber(ctx: Context, mspId: string): Promise<string> {
+    return canonicalJson({ next: await nextStatusNumber(ctx, mspId) });
+  }
+
   private async mustGet(ctx: Context, id: string): Promise<CertificateRecord> {
     return mustRead<CertificateRecord>(ctx, key(ctx, CERT, [id]), 'CERT_NOT_FOUND', `certificate ${id}`);
   }
@@ -201,6 +268,13 @@ export class CertificateContract extends Contract {
     const existing = await Promise.all(inputs.map((i) => exists(ctx, key(ctx, CERT, [i.id]))));
     const taken = existing.indexOf(true);
     if (taken >= 0) throw new CodedError('DUPLICATE_ID', `certificate ${inputs[taken].id} already exists`);
+    // The credentials were signed naming their status-list positions, so they must be the org's next numbers, in order.
+    const next = await nextStatusNumber(ctx, msp);
+    const misplaced = inputs.findIndex((input, i) => input.statusNumber !== next + i);
+    if (misplaced >= 0) {
+      throw new CodedError('STATUS_INDEX_TAKEN', `certificate ${inputs[misplaced].id} names status number ${inputs[misplaced].statusNumber}; ${msp}'s next is ${next + misplaced}`);
+    }
+    await writeJson(ctx, key(ctx, STATUS_COUNTER, [msp]), { next: next + inputs.length });
 
     const now = txTime(ctx);
     const actor = actorOf(ctx);
@@ -222,6 +296,7 @@ export class CertificateContract extends Contract {
         updatedAt: now,
         updatedBy: actor,
         issueTxId: txId,
+        statusList: statusListPosition(input.statusNumber),
       };
       await writeJson(ctx, key(ctx, CERT, [record.id]), record);
       await ctx.stub.putState(key(ctx, BY_HOLDER, [record.holderRef, record.id]), INDEX_VALUE);
@@ -250,6 +325,7 @@ export class CertificateContract extends Contract {
       updatedBy: actorOf(ctx),
     };
     await writeJson(ctx, key(ctx, CERT, [id]), updated);
+    await updateStatusBits(ctx, updated, current.status);
     await ctx.stub.deleteState(key(ctx, BY_STATUS, [current.status, current.type, id]));
     await ctx.stub.putState(key(ctx, BY_STATUS, [updated.status, updated.type, id]), INDEX_VALUE);
     ctx.stub.setEvent(EVENTS.certificateStatusChanged, encode({ id, status: updated.status }));

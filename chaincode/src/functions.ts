@@ -32,6 +32,8 @@ export const FN = {
   revoke: `${CONTRACTS.certificates}:Revoke`,
   listCertificates: `${CONTRACTS.certificates}:List`,
   verificationContext: `${CONTRACTS.certificates}:GetForVerification`,
+  statusList: `${CONTRACTS.certificates}:StatusList`,
+  nextStatusNumber: `${CONTRACTS.certificates}:NextStatusNumber`,
 
   registerCharity: `${CONTRACTS.charities}:RegisterCharity`,
   getCharity: `${CONTRACTS.charities}:GetCharity`,

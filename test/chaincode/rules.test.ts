@@ -45,8 +45,10 @@ describe('chaincode rules (through the devnet)', function () {
 
   const civilAdmin = () => who(MSP.civil, 'admin', 'admin,registrar');
   const clerk = () => who(MSP.civil, 'clerk', 'issuer');
-  const input = (id: string, kid: string, type = 'rule-type') =>
-    JSON.stringify({ id, type, issuerKid: kid, holderRef: hex(`holder-${id}`), digest: hex(`jws-${id}`), validFrom: '2026-01-01T00:00:00Z' });
+  const input = (id: string, kid: string, statusNumber = 0, type = 'rule-type') =>
+    JSON.stringify({ id, type, issuerKid: kid, holderRef: hex(`holder-${id}`), digest: hex(`jws-${id}`), validFrom: '2026-01-01T00:00:00Z', statusNumber });
+  /** The civil org's next certificate number, which a successful issuance must name. */
+  const next = async (): Promise<number> => (JSON.parse(Buffer.from(await net.evaluate(await clerk(), FN.nextStatusNumber, [MSP.civil])).toString()) as { next: number }).next;
 
   before(async function () {
     dir = await tempDir('civic-cc-');
@@ -94,7 +96,7 @@ describe('chaincode rules (through the devnet)', function () {
 
   it('stops issuance with a compromised key and dates the compromise', async function () {
     await net.submit(await civilAdmin(), FN.rotateKey, ['k2', publicJwk(), '']);
-    await net.submit(await clerk(), FN.issue, [input('r4', 'k2')]);
+    await net.submit(await clerk(), FN.issue, [input('r4', 'k2', await next())]);
     const marked = JSON.parse(Buffer.from(await net.submit(await civilAdmin(), FN.markKeyCompromised, ['k2', '']).then((r) => r.payload)).toString()) as IssuerKey;
     expect(marked.status).to.equal('compromised');
     expect(marked.retiredAt).to.be.a('string');
@@ -124,7 +126,7 @@ describe('chaincode rules (through the devnet)', function () {
     const events: ChaincodeEvent[] = [];
     const off = net.onEvent((e) => events.push(e));
     try {
-      const r = await net.submit(await clerk(), FN.issue, [input('ev1', 'k3')]);
+      const r = await net.submit(await clerk(), FN.issue, [input('ev1', 'k3', await next())]);
       await new Promise((res) => setTimeout(res, 20));
       const e = events.find((x) => x.txId === r.txId);
       expect(e?.eventName).to.equal(EVENTS.certificateIssued);
@@ -132,6 +134,37 @@ describe('chaincode rules (through the devnet)', function () {
     } finally {
       off();
     }
+  });
+
+  it('numbers certificates per org in order, a batch consecutively, and refuses a number already taken', async function () {
+    const n = await next();
+    const batch = [JSON.parse(input('sn1', 'k3', n)), JSON.parse(input('sn2', 'k3', n + 1))];
+    const r = JSON.parse(Buffer.from((await net.submit(await clerk(), FN.issueBatch, [JSON.stringify(batch)])).payload).toString()) as Array<{ statusList: unknown }>;
+    expect(r.map((x) => x.statusList)).to.deep.equal([{ list: 0, index: n }, { list: 0, index: n + 1 }]);
+    await expect(net.submit(await clerk(), FN.issue, [input('sn3', 'k3', n + 1)])).to.be.rejectedWith(/^STATUS_INDEX_TAKEN: /);
+    await expect(net.submit(await clerk(), FN.issue, [input('sn3', 'k3', n + 5)])).to.be.rejectedWith(/^STATUS_INDEX_TAKEN: /);
+    expect(await next()).to.equal(n + 2);
+  });
+
+  it('keeps the status-list bits in step with the status, and serves a list publicly', async function () {
+    const n = await next();
+    await net.submit(await clerk(), FN.issue, [input('sl1', 'k3', n)]);
+    const list = async (purpose: string) =>
+      (JSON.parse(Buffer.from(await net.evaluate(await who(MSP.audit, 'anyone', ''), FN.statusList, [MSP.civil, purpose, '0'])).toString()) as { set: number[]; allocated: number });
+    const reason = JSON.stringify({ reasonCode: 'eligibility-review' });
+    expect((await list('suspension')).set).to.not.include(n);
+    await net.submit(await clerk(), FN.suspend, ['sl1', reason]);
+    expect((await list('suspension')).set).to.include(n);
+    await net.submit(await clerk(), FN.reinstate, ['sl1', JSON.stringify({ reasonCode: 'review-passed' })]);
+    expect((await list('suspension')).set).to.not.include(n);
+    await net.submit(await clerk(), FN.suspend, ['sl1', reason]);
+    await net.submit(await clerk(), FN.revoke, ['sl1', JSON.stringify({ reasonCode: 'eligibility-ended' })]);
+    expect((await list('suspension')).set).to.not.include(n);
+    expect((await list('revocation')).set).to.include(n);
+    expect((await list('revocation')).allocated).to.equal(n + 1);
+    await expect(net.evaluate(await clerk(), FN.statusList, [MSP.civil, 'revocation', '1'])).to.be.rejectedWith(/^STATUS_LIST_NOT_FOUND: /);
+    await expect(net.evaluate(await clerk(), FN.statusList, ['EvilMSP', 'revocation', '0'])).to.be.rejectedWith(/^STATUS_LIST_NOT_FOUND: /);
+    await expect(net.evaluate(await clerk(), FN.statusList, [MSP.civil, 'expiry', '0'])).to.be.rejectedWith(/^VALIDATION_FAILED: /);
   });
 
   it('writes records as canonical JSON with sorted keys', async function () {

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { compactVerify, importJWK, type JWK } from 'jose';
-import { buildCredential, signCredential, signCredentialAsync, verifyCredentialSignature } from '../../gateway/src/credentials/vc';
+import { buildCredential, signCredential, signCredentialAsync, statusEntries, verifyCredentialSignature } from '../../gateway/src/credentials/vc';
 import type { HeldKey } from '../../gateway/src/credentials/issuer-keys';
 
 function heldKey(): HeldKey {
@@ -19,7 +19,7 @@ const vc = buildCredential({
   holder: { idType: 'resident', idNumber: '11010519491231002X', name: '张三' },
   claims: { householdSize: 3 },
   validFrom: '2026-01-01T00:00:00.000Z',
-  statusUrl: 'http://localhost/api/v1/certificates/c1',
+  credentialStatus: statusEntries('http://localhost', 'CivilAffairsMSP', { list: 0, index: 7 }),
 });
 
 describe('credential JWS', function () {

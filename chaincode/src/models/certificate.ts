@@ -30,6 +30,8 @@ export interface CertificateRecord {
   updatedBy: Actor;
   /** The transaction that anchored the certificate. */
   issueTxId: string;
+  /** Where its bits sit in the issuing org's status lists (certificates issued before the lists have none). */
+  statusList?: StatusListPosition;
 }
 
 /** What the gateway submits to anchor one certificate. */
@@ -41,6 +43,12 @@ export interface IssueCertificateInput {
   digest: string;
   validFrom: string;
   validUntil?: string;
+  /**
+   * The org's certificate number this one takes: the credential names its
+   * status-list position, so the gateway signs it before anchoring and the
+   * chaincode checks it is the org's next number.
+   */
+  statusNumber: number;
 }
 
 /** One entry of a certificate's key history, oldest first. */
@@ -69,3 +77,4 @@ export interface VerificationContext {
 
 import type { IssuerKey } from './issuer';
 import type { CertificateType } from './certificate-type';
+import type { StatusListPosition } from '../status-list';

@@ -20,8 +20,10 @@ const STATUS: Record<ErrorCode, number> = {
   DONATION_NOT_FOUND: 404,
   DISBURSEMENT_NOT_FOUND: 404,
   TX_NOT_FOUND: 404,
+  STATUS_LIST_NOT_FOUND: 404,
   KEY_NOT_ACTIVE: 422,
   DUPLICATE_ID: 409,
+  STATUS_INDEX_TAKEN: 409,
   INVALID_TRANSITION: 409,
   MVCC_READ_CONFLICT: 409,
   PHANTOM_READ_CONFLICT: 409,
@@ -29,6 +31,7 @@ const STATUS: Record<ErrorCode, number> = {
   INSUFFICIENT_FUNDS: 422,
   TOTAL_LIMIT_EXCEEDED: 422,
   PAYLOAD_TOO_LARGE: 413,
+  RATE_LIMITED: 429,
   LEDGER_UNAVAILABLE: 503,
   INTERNAL: 500,
 };
@@ -42,6 +45,7 @@ const TITLES: Record<number, string> = {
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
+  429: 'Too Many Requests',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };

@@ -1,4 +1,5 @@
 import { createHash, sign, verify, type KeyObject } from 'node:crypto';
+import { STATUS_PURPOSES, type StatusListPosition, type StatusPurpose } from '../../../chaincode/src/status-list';
 import type { HeldKey } from './issuer-keys';
 
 /** The W3C VC 2.0 payload of an e-certificate credential. */
@@ -10,8 +11,42 @@ export interface CertificateCredential {
   validFrom: string;
   validUntil?: string;
   credentialSubject: Record<string, unknown> & { id: string };
-  credentialStatus: { id: string; type: string };
+  credentialStatus: BitstringStatusListEntry[];
   certificateType: string;
+}
+
+/** A W3C Bitstring Status List entry: where a credential's bit sits in a public list. */
+export interface BitstringStatusListEntry {
+  id: string;
+  type: 'BitstringStatusListEntry';
+  statusPurpose: StatusPurpose;
+  /** The index in the list, as a decimal string (the spec's form). */
+  statusListIndex: string;
+  statusListCredential: string;
+}
+
+/** The public URL of a status list. */
+export function statusListUrl(baseUrl: string, mspId: string, purpose: StatusPurpose, list: number): string {
+  return `${baseUrl}/api/v1/status-lists/${encodeURIComponent(mspId)}/${purpose}/${list}`;
+}
+
+/** The revocation and suspension entries of a certificate at `position` of its issuer's lists. */
+export function statusEntries(baseUrl: string, mspId: string, position: StatusListPosition): BitstringStatusListEntry[] {
+  return STATUS_PURPOSES.map((purpose) => {
+    const url = statusListUrl(baseUrl, mspId, purpose, position.list);
+    return { id: `${url}#${position.index}`, type: 'BitstringStatusListEntry', statusPurpose: purpose, statusListIndex: String(position.index), statusListCredential: url };
+  });
+}
+
+/**
+ * An ID number as a credential carries it: enough for a person to recognise
+ * it, too little to use it. A resident ID keeps its first 6 and last 4
+ * characters (region and check), other documents their last 4.
+ */
+export function maskIdNumber(idType: string, idNumber: string): string {
+  if (idType === 'resident' && idNumber.length === 18) return `${idNumber.slice(0, 6)}********${idNumber.slice(14)}`;
+  const keep = Math.min(4, Math.max(0, idNumber.length - 4));
+  return `${'*'.repeat(idNumber.length - keep)}${idNumber.slice(idNumber.length - keep)}`;
 }
 
 export const VC_CONTEXT = 'https://www.w3.org/ns/credentials/v2';
@@ -30,7 +65,7 @@ export function buildCredential(input: {
   claims: Record<string, unknown>;
   validFrom: string;
   validUntil?: string;
-  statusUrl: string;
+  credentialStatus: BitstringStatusListEntry[];
 }): CertificateCredential {
   const vc: CertificateCredential = {
     '@context': [VC_CONTEXT],
@@ -42,9 +77,14 @@ export function buildCredential(input: {
     credentialSubject: {
       ...input.claims,
       id: `${HOLDER_URN_PREFIX}${input.holderRef}`,
-      holder: { name: input.holder.name, idNumber: input.holder.idNumber, ...(input.holder.idType === 'resident' ? {} : { idType: input.holder.idType }) },
+      // The full number stays with the holder: a verifier confirms it with the holder check of /verify.
+      holder: {
+        name: input.holder.name,
+        idNumber: maskIdNumber(input.holder.idType, input.holder.idNumber),
+        ...(input.holder.idType === 'resident' ? {} : { idType: input.holder.idType }),
+      },
     },
-    credentialStatus: { id: input.statusUrl, type: 'CivicLedgerStatus' },
+    credentialStatus: input.credentialStatus,
   };
   if (input.validUntil) vc.validUntil = input.validUntil;
   return vc;
@@ -52,19 +92,19 @@ export function buildCredential(input: {
 
 const b64url = (data: string | Buffer): string => Buffer.from(data).toString('base64url');
 
-function signingInput(vc: CertificateCredential, key: HeldKey): string {
+function signingInput(vc: object, key: HeldKey): string {
   return `${b64url(JSON.stringify({ alg: 'ES256', typ: 'vc+jwt', kid: key.kid }))}.${b64url(JSON.stringify(vc))}`;
 }
 
 /** Secures a VC as a compact JWS with header `{alg: ES256, typ: vc+jwt, kid}` (VC-JOSE). */
-export function signCredential(vc: CertificateCredential, key: HeldKey): string {
+export function signCredential(vc: object, key: HeldKey): string {
   const input = signingInput(vc, key);
   const signature = sign('sha256', Buffer.from(input), { key: key.privateKey, dsaEncoding: 'ieee-p1363' });
   return `${input}.${signature.toString('base64url')}`;
 }
 
 /** {@link signCredential} on libuv's thread pool, so a batch signs on every core. */
-export function signCredentialAsync(vc: CertificateCredential, key: HeldKey): Promise<string> {
+export function signCredentialAsync(vc: object, key: HeldKey): Promise<string> {
   const input = signingInput(vc, key);
   return new Promise((resolve, reject) => {
     sign('sha256', Buffer.from(input), { key: key.privateKey, dsaEncoding: 'ieee-p1363' }, (err, signature) =>

@@ -2,40 +2,21 @@ import { randomUUID } from 'node:crypto';
 import { FN, MAX_BATCH } from '../../../chaincode/src/functions';
 import { requireIssuerOf } from '../../../chaincode/src/certificate-type-rules';
 import { optionalStatus, requireStatusReason, type StatusAction } from '../../../chaincode/src/lifecycle';
-import type { CertificateHistoryEntry, CertificateRecord, IssueCertificateInput, Page } from '../../../chaincode/src/models';
+import type { CertificateHistoryEntry, CertificateRecord, Page } from '../../../chaincode/src/models';
 import { requireId } from '../../../chaincode/src/validate';
 import { ORG_NAMES, orgOfMsp } from '../../../chaincode/src/models';
 import { schemaErrors } from '../../../chaincode/src/schema';
 import type { SigningIdentity } from '../../../network/pki/types';
 import { pseudonym } from '../credentials/holder-ref';
-import type { HeldKey } from '../credentials/issuer-keys';
-import { buildCredential, digestOf, signCredentialAsync, type CertificateCredential } from '../credentials/vc';
 import { read, write } from './calls';
 import type { DomainContext } from './context';
 import { decodeCursor, encodeCursor, limitField, objectField, optionalDateTime, optionalId, personField } from './input';
+import { anchorBatch, anchorOne, type Draft } from './issuance';
 import { findType } from './registry';
 import { CodedError, invalid } from '../../../chaincode/src/errors';
 
-/** An issued certificate as the API returns it. */
-export interface IssuedCertificate {
-  id: string;
-  credential: string;
-  record: CertificateRecord;
-}
-
-interface Prepared {
-  input: Omit<IssueCertificateInput, 'digest'>;
-  vc: CertificateCredential;
-  key: HeldKey;
-}
-
-interface Signed {
-  input: IssueCertificateInput;
-  credential: string;
-}
-
 /** Validates one issuance request, checks claims against the type's schema, and builds the credential. */
-async function prepare(ctx: DomainContext, mspId: string, body: unknown, where: string): Promise<Prepared> {
+async function prepare(ctx: DomainContext, mspId: string, body: unknown, where: string): Promise<Draft> {
   const b = objectField(body, where);
   const type = requireId(`${where}.type`, b.type);
   const holder = personField(b.holder, `${where}.holder`, { nameRequired: true });
@@ -57,7 +38,7 @@ async function prepare(ctx: DomainContext, mspId: string, body: unknown, where: 
   }
   const holderRef = pseudonym(ctx.pepper, holder);
   const org = orgOfMsp(mspId);
-  const vc = buildCredential({
+  const credential = {
     id,
     type,
     issuerMsp: mspId,
@@ -67,21 +48,13 @@ async function prepare(ctx: DomainContext, mspId: string, body: unknown, where: 
     claims,
     validFrom,
     validUntil,
-    statusUrl: `${ctx.config.publicBaseUrl}/api/v1/certificates/${encodeURIComponent(id)}`,
-  });
-  return { input: { id, type, issuerKid: key.kid, holderRef, validFrom, validUntil }, vc, key };
+  };
+  return { input: { id, type, issuerKid: key.kid, holderRef, validFrom, validUntil }, credential, key };
 }
 
-function anchored(p: Prepared, credential: string): Signed {
-  return { input: { ...p.input, digest: digestOf(credential) }, credential };
-}
-
-/** Issues one certificate: sign the VC, anchor its digest. */
+/** Issues one certificate: sign the VC, anchor its digest (see {@link anchorOne}). */
 export async function issue(ctx: DomainContext, who: SigningIdentity, body: unknown) {
-  const prepared = await prepare(ctx, who.mspId, body, 'body');
-  const p = anchored(prepared, await signCredentialAsync(prepared.vc, prepared.key));
-  const r = await write<CertificateRecord>(ctx, who, FN.issue, [JSON.stringify(p.input)]);
-  return { id: r.value.id, credential: p.credential, record: r.value, txId: r.txId, blockNumber: r.blockNumber };
+  return anchorOne(ctx, who, await prepare(ctx, who.mspId, body, 'body'));
 }
 
 /** Issues 1..1000 certificates in one transaction: all or nothing. */
@@ -90,12 +63,9 @@ export async function issueBatch(ctx: DomainContext, who: SigningIdentity, body:
   if (!Array.isArray(b.items) || b.items.length === 0 || b.items.length > MAX_BATCH) {
     throw invalid(`items must be an array of 1 to ${MAX_BATCH} certificates`);
   }
-  const prepared: Prepared[] = [];
-  for (let i = 0; i < b.items.length; i++) prepared.push(await prepare(ctx, who.mspId, b.items[i], `items[${i}]`));
-  const signed = await Promise.all(prepared.map(async (p) => anchored(p, await signCredentialAsync(p.vc, p.key))));
-  const r = await write<CertificateRecord[]>(ctx, who, FN.issueBatch, [JSON.stringify(signed.map((p) => p.input))]);
-  const items: IssuedCertificate[] = r.value.map((record, i) => ({ id: record.id, credential: signed[i].credential, record }));
-  return { items, txId: r.txId, blockNumber: r.blockNumber };
+  const drafts: Draft[] = [];
+  for (let i = 0; i < b.items.length; i++) drafts.push(await prepare(ctx, who.mspId, b.items[i], `items[${i}]`));
+  return anchorBatch(ctx, who, drafts);
 }
 
 export async function getCertificate(ctx: DomainContext, who: SigningIdentity, id: string): Promise<CertificateRecord> {

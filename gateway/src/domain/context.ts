@@ -5,6 +5,7 @@ import type { IssuerKeyStore } from '../credentials/issuer-keys';
 import type { Ledger } from '../ledger';
 import type { Wallet } from '../wallet/wallet';
 import type { SigningIdentity } from '../../../network/pki/types';
+import type { PendingIssues } from './issuance';
 import { KeyedMutex } from './keyed-mutex';
 
 /**
@@ -25,6 +26,10 @@ export interface ServiceState {
   readonly charityWrites: KeyedMutex;
   /** One queue per org for changes of its signing keys. */
   readonly keyChanges: KeyedMutex;
+  /** One queue per org for issuance: each anchoring takes the org's next status-list numbers. */
+  readonly orgIssuance: KeyedMutex;
+  /** Single issuances waiting to go together, by org and user. */
+  readonly pendingIssues: Map<string, PendingIssues>;
 }
 
 /** Fresh, empty service state. */
@@ -36,6 +41,8 @@ export function newServiceState(): ServiceState {
     publicKeys: new Map(),
     charityWrites: new KeyedMutex(),
     keyChanges: new KeyedMutex(),
+    orgIssuance: new KeyedMutex(),
+    pendingIssues: new Map(),
   };
 }
 

@@ -1,0 +1,122 @@
+import { FN, MAX_BATCH } from '../../../chaincode/src/functions';
+import type { CertificateRecord, IssueCertificateInput } from '../../../chaincode/src/models';
+import { statusListPosition } from '../../../chaincode/src/status-list';
+import type { SigningIdentity } from '../../../network/pki/types';
+import type { HeldKey } from '../credentials/issuer-keys';
+import { buildCredential, digestOf, signCredentialAsync, statusEntries } from '../credentials/vc';
+import { read, write } from './calls';
+import type { DomainContext } from './context';
+
+/** A checked issuance request: everything but its status-list position, which is known only when it is anchored. */
+export interface Draft {
+  credential: Omit<Parameters<typeof buildCredential>[0], 'credentialStatus'>;
+  input: Omit<IssueCertificateInput, 'digest' | 'statusNumber'>;
+  key: HeldKey;
+}
+
+/** An anchored certificate. */
+export interface Anchored {
+  id: string;
+  credential: string;
+  record: CertificateRecord;
+}
+
+/** Anchored certificates and the transaction that anchored them. */
+export interface AnchoredBatch {
+  items: Anchored[];
+  txId: string;
+  blockNumber: number;
+}
+
+/** How often a batch is re-numbered when another gateway took the org's next numbers first. */
+const RENUMBER_ATTEMPTS = 5;
+
+/**
+ * Numbers, signs and anchors drafts in one transaction. A credential names
+ * its place in the status lists, so it is signed only once the org's next
+ * certificate number is read; the chaincode checks the numbers are still
+ * the next ones, and when another gateway took them first, the batch is
+ * numbered and signed again.
+ */
+async function anchorNow(ctx: DomainContext, who: SigningIdentity, drafts: readonly Draft[]): Promise<AnchoredBatch> {
+  for (let attempt = 1; ; attempt++) {
+    const { next } = await read<{ next: number }>(ctx, ctx.serviceIdentity, FN.nextStatusNumber, [who.mspId]);
+    const signed = await Promise.all(
+      drafts.map(async (d, i) => {
+        const credentialStatus = statusEntries(ctx.config.publicBaseUrl, who.mspId, statusListPosition(next + i));
+        const jws = await signCredentialAsync(buildCredential({ ...d.credential, credentialStatus }), d.key);
+        return { jws, input: { ...d.input, digest: digestOf(jws), statusNumber: next + i } satisfies IssueCertificateInput };
+      }),
+    );
+    try {
+      const r = await write<CertificateRecord[]>(ctx, who, FN.issueBatch, [JSON.stringify(signed.map((s) => s.input))]);
+      return { items: r.value.map((record, i) => ({ id: record.id, credential: signed[i].jws, record })), txId: r.txId, blockNumber: r.blockNumber };
+    } catch (err) {
+      if ((err as { code?: unknown }).code !== 'STATUS_INDEX_TAKEN' || attempt >= RENUMBER_ATTEMPTS) throw err;
+    }
+  }
+}
+
+/**
+ * Anchors an explicit batch: one transaction, all or nothing. Everything
+ * this gateway anchors for one org runs one at a time, since each takes the
+ * org's next numbers.
+ */
+export function anchorBatch(ctx: DomainContext, who: SigningIdentity, drafts: readonly Draft[]): Promise<AnchoredBatch> {
+  return ctx.state.orgIssuance.run(who.mspId, () => anchorNow(ctx, who, drafts));
+}
+
+interface Waiter {
+  draft: Draft;
+  resolve: (r: Anchored & { txId: string; blockNumber: number }) => void;
+  reject: (err: unknown) => void;
+}
+
+/** Single issuances of one user waiting for the org's turn. */
+export interface PendingIssues {
+  who: SigningIdentity;
+  waiters: Waiter[];
+}
+
+/**
+ * Anchors one certificate. Single issuances of the same user that arrive
+ * while the org's previous transaction is on its way wait together and go
+ * in the next transaction as one batch (group commit), so issuance keeps
+ * its pace although every certificate takes the org's next number. The
+ * transaction's creator is that user, as with a single issue. When a group
+ * fails for a reason other than a conflict, its members are anchored one by
+ * one, so one bad request fails alone.
+ */
+export function anchorOne(ctx: DomainContext, who: SigningIdentity, draft: Draft): Promise<Anchored & { txId: string; blockNumber: number }> {
+  const groupKey = `${who.mspId}\u0000${who.certificatePem}`;
+  return new Promise((resolve, reject) => {
+    let group = ctx.state.pendingIssues.get(groupKey);
+    if (!group) {
+      group = { who, waiters: [] };
+      ctx.state.pendingIssues.set(groupKey, group);
+      void ctx.state.orgIssuance.run(who.mspId, () => flush(ctx, groupKey));
+    }
+    group.waiters.push({ draft, resolve, reject });
+  });
+}
+
+async function flush(ctx: DomainContext, groupKey: string): Promise<void> {
+  const group = ctx.state.pendingIssues.get(groupKey);
+  if (!group) return;
+  const waiters = group.waiters.splice(0, MAX_BATCH);
+  if (group.waiters.length === 0) ctx.state.pendingIssues.delete(groupKey);
+  else void ctx.state.orgIssuance.run(group.who.mspId, () => flush(ctx, groupKey));
+  const settle = (ws: Waiter[], b: AnchoredBatch): void => ws.forEach((w, i) => w.resolve({ ...b.items[i], txId: b.txId, blockNumber: b.blockNumber }));
+  try {
+    settle(waiters, await anchorNow(ctx, group.who, waiters.map((w) => w.draft)));
+  } catch (err) {
+    if (waiters.length === 1) return waiters[0].reject(err);
+    for (const w of waiters) {
+      try {
+        settle([w], await anchorNow(ctx, group.who, [w.draft]));
+      } catch (one) {
+        w.reject(one);
+      }
+    }
+  }
+}
