@@ -267,6 +267,14 @@ class DevnetImpl implements Devnet {
     };
   }
 
+  /** When block `n` was made: the timestamp of its first transaction (undefined for the genesis block or a block not there). */
+  async blockTime(n: number): Promise<string | undefined> {
+    if (n < 1) return undefined;
+    const stored = await this.#store.getBlockTransaction(n, 0);
+    if (!stored) return undefined;
+    return timestampToIso((JSON.parse(stored.envelope) as TransactionEnvelope).proposal.timestamp);
+  }
+
   async verifyChain(): Promise<ChainVerification> {
     const head = await this.#store.getHead();
     const height = head?.height ?? 0;

@@ -110,6 +110,8 @@ export interface Devnet {
   evaluate(identity: SigningIdentity, fn: string, args: string[], options?: InvokeOptions): Promise<Uint8Array>;
   /** Number of blocks, genesis included. */
   height(): Promise<number>;
+  /** When block `n` was made: its first transaction's timestamp (undefined for the genesis block). */
+  blockTime(n: number): Promise<string | undefined>;
   getTransaction(txId: string): Promise<TransactionInfo | undefined>;
   verifyChain(): Promise<ChainVerification>;
   onEvent(listener: (event: ChaincodeEvent) => void): () => void;

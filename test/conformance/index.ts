@@ -3,6 +3,7 @@ import { donationScenarios } from './donations';
 import { hardeningScenarios } from './hardening';
 import type { SuiteOptions } from './harness';
 import { httpEdgeScenarios } from './http-edge';
+import { statusListScenarios } from './status-lists';
 import { verifyPrivacyScenarios } from './verify-privacy';
 
 export type { Harness, SuiteOptions, TokenClaims } from './harness';
@@ -14,4 +15,5 @@ export function suite(opts: SuiteOptions): void {
   hardeningScenarios(opts);
   verifyPrivacyScenarios(opts);
   httpEdgeScenarios(opts);
+  statusListScenarios(opts);
 }

@@ -3,7 +3,9 @@ import type { Authenticator } from '../auth/authenticator';
 import type { DomainContext } from '../domain/context';
 import * as certificates from '../domain/certificates';
 import * as registry from '../domain/registry';
+import { STATUS_LIST_TTL_MS, statusListCredential } from '../domain/status-lists';
 import { verify } from '../domain/verification';
+import { personField } from '../domain/input';
 import { allow, authenticate, principalOf } from './auth';
 import { auditRoutes } from './audit-routes';
 import { charityRoutes } from './charity-routes';
@@ -62,9 +64,19 @@ export function apiRouter(ctx: DomainContext, auth: Authenticator, idempotency: 
   }
 
   r.post('/verify', h(async (req, res) => {
-    const body = req.body as { credential?: unknown } | undefined;
+    const body = req.body as { credential?: unknown; holder?: unknown } | undefined;
     if (!body || typeof body !== 'object' || typeof body.credential !== 'string') throw invalid('credential must be a string (a compact JWS)');
-    res.json(await verify(ctx, body.credential));
+    const holder = body.holder === undefined || body.holder === null ? undefined : personField(body.holder, 'holder');
+    res.json(await verify(ctx, body.credential, new Date(), holder));
+  }));
+
+  r.get('/status-lists/:mspId/:purpose/:list', h(async (req, res) => {
+    const served = await statusListCredential(ctx, param(req, 'mspId'), param(req, 'purpose'), param(req, 'list'));
+    res.set('ETag', served.etag);
+    res.set('Cache-Control', `public, max-age=${STATUS_LIST_TTL_MS / 1000}`);
+    const wanted = (req.get('if-none-match') ?? '').split(',').map((t) => t.trim());
+    if (wanted.includes(served.etag) || wanted.includes('*')) return void res.status(304).end();
+    res.type('application/vc+jwt').send(served.jws);
   }));
 
   r.use(charityRoutes({ ctx, authed, idem, me }));

@@ -45,7 +45,7 @@ export function statusEntries(baseUrl: string, mspId: string, position: StatusLi
  */
 export function maskIdNumber(idType: string, idNumber: string): string {
   if (idType === 'resident' && idNumber.length === 18) return `${idNumber.slice(0, 6)}********${idNumber.slice(14)}`;
-  const keep = Math.min(4, Math.max(0, idNumber.length - 4));
+  const keep = Math.min(4, Math.max(0, idNumber.length - 1));
   return `${'*'.repeat(idNumber.length - keep)}${idNumber.slice(idNumber.length - keep)}`;
 }
 

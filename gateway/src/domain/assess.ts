@@ -5,7 +5,7 @@ import { isId } from '../../../chaincode/src/validate';
 import { CERT_URN_PREFIX, ISSUER_URN_PREFIX, digestOf } from '../credentials/vc';
 
 /** The checks of a verdict, in the order a verdict lists them. */
-export type CheckName = 'format' | 'signature' | 'issuer' | 'anchor' | 'status' | 'validity';
+export type CheckName = 'format' | 'signature' | 'issuer' | 'anchor' | 'status' | 'validity' | 'holder';
 
 /** One check of a verdict. */
 export interface Check {
@@ -68,6 +68,8 @@ export interface AssessContext extends VerificationContext {
   signatureValid: boolean;
   /** The block of `record.issueTxId`, when the ledger knows it. */
   blockNumber?: number;
+  /** The pseudonym of the ID number a verifier gave for the holder check; absent, no holder check. */
+  holderRef?: string;
 }
 
 const ORDER: readonly CheckName[] = ['format', 'signature', 'issuer', 'anchor', 'status', 'validity'];
@@ -168,6 +170,22 @@ function inOrder(given: Check[], notChecked: string): Check[] {
  * @param parsed the credential as {@link parseCredential} read it, or why it is malformed
  */
 export function assess(parsed: ParsedCredential | string, context: AssessContext, now: Date): Verdict {
+  const verdict = assessCredential(parsed, context, now);
+  if (context.holderRef === undefined) return verdict;
+  // The holder check: the person presenting the credential gave an ID number whose pseudonym is the record's.
+  let holder: Check;
+  if (typeof parsed === 'string' || !isAnchored(parsed, context)) {
+    holder = check('holder', false, 'not checked: the credential did not verify');
+  } else if (context.record.holderRef === context.holderRef) {
+    holder = check('holder', true, 'the ID number given is the holder\'s');
+  } else {
+    holder = check('holder', false, 'the ID number given is not the holder\'s');
+  }
+  return { ...verdict, valid: verdict.valid && holder.ok, checks: [...verdict.checks, holder] };
+}
+
+/** The six checks of every verdict; {@link assess} adds the holder check when one was asked for. */
+function assessCredential(parsed: ParsedCredential | string, context: AssessContext, now: Date): Verdict {
   if (typeof parsed === 'string') {
     return { valid: false, status: 'unknown', checks: inOrder([check('format', false, parsed)], NOT_CHECKED.format) };
   }

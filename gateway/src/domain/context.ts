@@ -6,6 +6,7 @@ import type { Ledger } from '../ledger';
 import type { Wallet } from '../wallet/wallet';
 import type { SigningIdentity } from '../../../network/pki/types';
 import type { PendingIssues } from './issuance';
+import type { ServedStatusList } from './status-lists';
 import { KeyedMutex } from './keyed-mutex';
 
 /**
@@ -30,6 +31,10 @@ export interface ServiceState {
   readonly orgIssuance: KeyedMutex;
   /** Single issuances waiting to go together, by org and user. */
   readonly pendingIssues: Map<string, PendingIssues>;
+  /** Times of recent holder checks, by credential digest. */
+  readonly holderChecks: Map<string, number[]>;
+  /** Signed status lists, by org, purpose, list, block height and key. */
+  readonly statusLists: Map<string, ServedStatusList>;
 }
 
 /** Fresh, empty service state. */
@@ -43,6 +48,8 @@ export function newServiceState(): ServiceState {
     keyChanges: new KeyedMutex(),
     orgIssuance: new KeyedMutex(),
     pendingIssues: new Map(),
+    holderChecks: new Map(),
+    statusLists: new Map(),
   };
 }
 

@@ -6,6 +6,9 @@ import { assess, isAnchored, parseCredential, type AssessContext, type Verdict }
 import { blockNumberOf } from './block-numbers';
 import { read } from './calls';
 import { remember, type DomainContext } from './context';
+import { CodedError } from '../../../chaincode/src/errors';
+import type { PersonDocument } from '../../../chaincode/src/identifiers';
+import { pseudonym } from '../credentials/holder-ref';
 
 export type { Check, CheckName, PublicCertificate, Verdict } from './assess';
 
@@ -29,6 +32,20 @@ async function signatureVerifies(ctx: DomainContext, jws: string, key: IssuerKey
   }
 }
 
+/** Holder checks allowed per credential in {@link HOLDER_CHECK_WINDOW_MS}: enough for a clerk's typo, too few to search the ID-number space. */
+export const HOLDER_CHECKS_PER_WINDOW = 5;
+export const HOLDER_CHECK_WINDOW_MS = 60_000;
+
+/** Counts a holder check against the credential; RATE_LIMITED past the allowance. */
+function limitHolderChecks(ctx: DomainContext, digest: string, now: number): void {
+  const recent = (ctx.state.holderChecks.get(digest) ?? []).filter((t) => now - t < HOLDER_CHECK_WINDOW_MS);
+  if (recent.length >= HOLDER_CHECKS_PER_WINDOW) {
+    throw new CodedError('RATE_LIMITED', `at most ${HOLDER_CHECKS_PER_WINDOW} holder checks per credential per minute; try again later`);
+  }
+  recent.push(now);
+  remember(ctx.state.holderChecks, digest, recent, 100_000);
+}
+
 /**
  * Verifies a credential against the ledger. This side does the I/O: one ledger
  * read for the record, key and type, the signature check on the thread pool,
@@ -36,12 +53,14 @@ async function signatureVerifies(ctx: DomainContext, jws: string, key: IssuerKey
  * malformed credential costs no ledger call. A forged or tampered credential
  * is an answer, not an error.
  */
-export async function verify(ctx: DomainContext, jws: string, now: Date = new Date()): Promise<Verdict> {
+export async function verify(ctx: DomainContext, jws: string, now: Date = new Date(), holder?: PersonDocument): Promise<Verdict> {
   const parsed = parseCredential(jws);
-  if (typeof parsed === 'string') return assess(parsed, { signatureValid: false }, now);
+  const holderRef = holder ? pseudonym(ctx.pepper, holder) : undefined;
+  if (typeof parsed === 'string') return assess(parsed, { signatureValid: false, holderRef }, now);
+  if (holderRef !== undefined) limitHolderChecks(ctx, parsed.digest, now.getTime());
 
   const ledger = await read<VerificationContext>(ctx, ctx.serviceIdentity, FN.verificationContext, [parsed.certId, parsed.kid]);
-  const context: AssessContext = { ...ledger, signatureValid: ledger.key ? await signatureVerifies(ctx, jws, ledger.key) : false };
+  const context: AssessContext = { ...ledger, signatureValid: ledger.key ? await signatureVerifies(ctx, jws, ledger.key) : false, holderRef };
   // Only an anchored verdict shows the block, so a forgery costs no block lookup.
   if (isAnchored(parsed, context)) context.blockNumber = await blockNumberOf(ctx, context.record.issueTxId);
   return assess(parsed, context, now);

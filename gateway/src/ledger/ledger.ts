@@ -61,6 +61,8 @@ export interface Ledger {
   /** Query without ordering; rejects with CodedError. */
   evaluate(identity: SigningIdentity, fn: string, args: string[]): Promise<string>;
   height(): Promise<number>;
+  /** When block `n` was made (its first transaction's timestamp), or undefined when the ledger cannot tell. */
+  blockTime(n: number): Promise<string | undefined>;
   transaction(txId: string): Promise<LedgerTransaction | undefined>;
   verifyChain(): Promise<ChainCheck>;
   /** Delivers chaincode events after commit, in block order; returns an unsubscribe function. */

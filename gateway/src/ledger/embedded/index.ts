@@ -67,6 +67,10 @@ class EmbeddedLedger implements Ledger {
     return this.#devnet.height();
   }
 
+  blockTime(n: number): Promise<string | undefined> {
+    return this.#devnet.blockTime(n);
+  }
+
   async transaction(txId: string): Promise<LedgerTransaction | undefined> {
     const t = await this.#devnet.getTransaction(txId);
     if (!t) return undefined;

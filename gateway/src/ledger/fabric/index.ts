@@ -145,6 +145,19 @@ class FabricLedger implements Ledger {
     return undefined;
   }
 
+  async blockTime(n: number): Promise<string | undefined> {
+    let bytes: Uint8Array;
+    try {
+      bytes = await this.#qscc('GetBlockByNumber', String(n));
+    } catch {
+      return undefined;
+    }
+    const block = decodeBlock(bytes);
+    if (block.data.length === 0) return undefined;
+    const tx = decodeTransaction(block.data[0], { blockNumber: n, validationCode: block.codes[0] ?? 255, chaincode: this.#o.chaincode });
+    return tx.timestamp || undefined;
+  }
+
   async verifyChain(): Promise<ChainCheck> {
     const info = await this.#chainInfo();
     const height = info.getHeight();
