@@ -117,7 +117,7 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
               type: 'array',
               items: {
                 type: 'object',
-                properties: { name: { enum: ['format', 'signature', 'issuer', 'anchor', 'status', 'validity'] }, ok: { type: 'boolean' }, detail: { type: 'string' } },
+                properties: { name: { enum: ['format', 'signature', 'issuer', 'anchor', 'status', 'validity', 'holder'] }, ok: { type: 'boolean' }, detail: { type: 'string' } },
               },
             },
             certificate: ref('PublicCertificate'),
@@ -235,9 +235,31 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
       '/api/v1/certificates/{id}/revoke': statusChange('Revoke (final)'),
       '/api/v1/verify': {
         post: {
-          summary: 'Verify a credential (no login)',
-          requestBody: body({ type: 'object', required: ['credential'], properties: { credential: { type: 'string' } } }),
-          responses: { '200': ok(ref('Verdict')), '400': problem('credential missing or not a string') },
+          summary: 'Verify a credential (no login); with holder, also check that an ID number is the holder\'s',
+          requestBody: body({
+            type: 'object',
+            required: ['credential'],
+            properties: {
+              credential: { type: 'string' },
+              holder: { ...personSchema(['idNumber']), description: 'Adds the check `holder`: the HMAC of this document under the consortium pepper equals the record\'s holderRef. At most 5 per credential per minute.' },
+            },
+          }),
+          responses: { '200': ok(ref('Verdict')), '400': problem('credential missing or not a string'), '429': problem('RATE_LIMITED: too many holder checks of this credential') },
+        },
+      },
+      '/api/v1/status-lists/{mspId}/{purpose}/{list}': {
+        get: {
+          summary: 'A W3C BitstringStatusListCredential of an issuing org (no login), secured as vc+jwt with the org\'s current key',
+          parameters: [
+            { name: 'mspId', in: 'path', required: true, schema: { type: 'string' } },
+            { name: 'purpose', in: 'path', required: true, schema: { enum: ['revocation', 'suspension'] } },
+            { name: 'list', in: 'path', required: true, schema: { type: 'integer', minimum: 0 } },
+          ],
+          responses: {
+            '200': { description: 'The list as a compact JWS; ETag follows the block height, Cache-Control the list\'s ttl', content: { 'application/vc+jwt': { schema: { type: 'string' } } } },
+            '304': { description: 'Not modified (If-None-Match)' },
+            '404': problem('STATUS_LIST_NOT_FOUND'),
+          },
         },
       },
       ...donationPaths,
