@@ -65,7 +65,7 @@ export async function statusListCredential(ctx: DomainContext, mspId: string, pu
     type: ['VerifiableCredential', 'BitstringStatusListCredential'],
     issuer: { id: `${ISSUER_URN_PREFIX}${mspId}`, name: org ? ORG_NAMES[org] : mspId },
     // The time of the last block the list reflects: its bits are the state as of then.
-    validFrom: (await ctx.ledger.blockTime(height - 1)) ?? new Date().toISOString(),
+    validFrom: new Date((await ctx.ledger.blockTime(height - 1)) ?? Date.now()).toISOString(),
     credentialSubject: {
       id: `${url}#list`,
       type: 'BitstringStatusList',
