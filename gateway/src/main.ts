@@ -2,6 +2,7 @@ import './chaincode-log-level';
 import type { Server } from 'node:http';
 import { ConfigError, loadConfig } from './config';
 import { openService } from './service';
+import { DataInUseError } from '../../network/devnet/open-level';
 
 async function main(): Promise<void> {
   // Everything the service writes (ledger, keys, wallet, stored answers) is for its own user only.
@@ -47,7 +48,7 @@ function isSystemError(err: unknown): err is NodeJS.ErrnoException {
 main().catch((err: unknown) => {
   if (err instanceof ConfigError) {
     console.error(`civic-ledger: configuration error: ${err.message}`);
-  } else if (isSystemError(err)) {
+  } else if (isSystemError(err) || err instanceof DataInUseError) {
     // A busy port or an unusable data directory is the operator's to fix; a stack trace would only hide the line that matters.
     console.error(`civic-ledger: failed to start: ${err.message}`);
   } else {

@@ -1,7 +1,8 @@
-import { Level } from 'level';
+import type { Level } from 'level';
 import { decodeBlock, decodeBlockTransaction, encodeBlock, type EncodableBlock } from './block-codec';
 import type { Version } from './rwset';
 import type { Block, ValidationCode } from './types';
+import { openLevel } from './open-level';
 
 /** A committed value and the version that wrote it. */
 export interface VersionedValue {
@@ -204,9 +205,7 @@ export class LedgerStore {
 
   /** Opens (creating if needed) the LevelDB at `location`. */
   static async open(location: string): Promise<LedgerStore> {
-    const db = new Level<string, Buffer>(location, { keyEncoding: 'utf8', valueEncoding: 'buffer' });
-    await db.open();
-    return new LedgerStore(db);
+    return new LedgerStore(await openLevel<string, Buffer>(location, { keyEncoding: 'utf8', valueEncoding: 'buffer' }));
   }
 
   /** The committed value of `key`. Synchronous: LevelDB answers point reads from its caches in microseconds. */

@@ -74,7 +74,11 @@ progress_filter() {
       log "  compiled $n packages (now: $line)"
     fi
   done
-  log "  compiled $n packages"
+  if (( n == 0 )); then
+    log "  nothing to compile: every package came from Go's build cache, the binaries were only linked"
+  else
+    log "  compiled $n packages"
+  fi
 }
 
 verify() {

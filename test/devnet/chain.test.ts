@@ -1,4 +1,4 @@
-import './quiet-logs';
+import '../support/quiet-logs';
 import { expect } from 'chai';
 import { computeBlockHash, computeDataHash, verifyBlocks, type Block } from '../../network/devnet';
 

@@ -1,4 +1,4 @@
-import './quiet-logs';
+import '../support/quiet-logs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, use } from 'chai';

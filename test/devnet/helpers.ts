@@ -1,4 +1,4 @@
-import './quiet-logs';
+import '../support/quiet-logs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

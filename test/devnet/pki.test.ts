@@ -1,4 +1,4 @@
-import './quiet-logs';
+import '../support/quiet-logs';
 import 'reflect-metadata';
 import { webcrypto, X509Certificate } from 'node:crypto';
 import { expect, use } from 'chai';

@@ -1,4 +1,4 @@
-import './quiet-logs';
+import '../support/quiet-logs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { createCA, enrol, sha256, signDigest } from '../../network/pki';

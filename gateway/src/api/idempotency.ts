@@ -1,7 +1,8 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Request, RequestHandler, Response } from 'express';
-import { Level } from 'level';
+import type { Level } from 'level';
+import { openLevel } from '../../../network/devnet/open-level';
 import { makePrivateDir, readOrCreateJson } from '../fs-store';
 import { principalOf } from './auth';
 import { sendProblem } from './problem';
@@ -59,8 +60,7 @@ export class IdempotencyStore {
     const { key } = await readOrCreateJson(path.join(dataDir, 'secrets', 'idempotency-key.json'), () => ({ key: randomBytes(32).toString('base64') }));
     const location = path.join(dataDir, 'gateway', 'idempotency');
     await makePrivateDir(location);
-    const db = new Level<string, StoredAnswer | ''>(location, { valueEncoding: 'json' });
-    await db.open();
+    const db = await openLevel<string, StoredAnswer | ''>(location, { valueEncoding: 'json' });
     const store = new IdempotencyStore(db, Buffer.from(key, 'base64'));
     await store.#dropUnsealed();
     await store.purge();

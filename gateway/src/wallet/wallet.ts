@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { createHash } from 'node:crypto';
+import { X509Certificate, createHash } from 'node:crypto';
 import { enrol } from '../../../network/pki';
 import type { SigningIdentity } from '../../../network/pki/types';
 import { readJsonFile, writeFileAtomic } from '../fs-store';
@@ -26,6 +26,17 @@ export function attrsOf(p: Pick<Principal, 'roles' | 'dept' | 'charity'>): Enrol
 
 function sameAttrs(a: EnrolmentAttrs, b: EnrolmentAttrs): boolean {
   return a.role === b.role && a.dept === b.dept && a.charity === b.charity;
+}
+
+/** True when `certificatePem` was signed by the CA of `caPem`. */
+export function issuedBy(certificatePem: string, caPem: string): boolean {
+  try {
+    const ca = new X509Certificate(caPem);
+    const cert = new X509Certificate(certificatePem);
+    return cert.checkIssued(ca) && cert.verify(ca.publicKey);
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -69,10 +80,11 @@ export class Wallet {
 
   async #load(mspId: string, user: string, attrs: EnrolmentAttrs): Promise<StoredIdentity> {
     const file = path.join(this.#dir, mspId, `${createHash('sha256').update(user).digest('hex').slice(0, 32)}.json`);
-    const stored = await readJsonFile<StoredIdentity>(file);
-    if (stored && sameAttrs(stored.attrs, attrs)) return stored;
     const ca = this.#cas.get(mspId);
     if (!ca) throw new TypeError(`no CA for ${mspId}`);
+    const stored = await readJsonFile<StoredIdentity>(file);
+    // An identity enrolled by another CA (the other ledger, or a Fabric network made anew) is enrolled again.
+    if (stored && sameAttrs(stored.attrs, attrs) && issuedBy(stored.certificatePem, ca.certificatePem)) return stored;
     const cert = await enrol(ca, { commonName: user, nodeRole: 'client', attrs: { ...attrs } });
     const identity: StoredIdentity = { mspId, certificatePem: cert.certificatePem, privateKeyPem: cert.privateKeyPem, attrs };
     await writeFileAtomic(file, JSON.stringify(identity));

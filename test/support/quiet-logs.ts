@@ -1,6 +1,7 @@
 /*
  * fabric-contract-api logs every decorator at info level when a contract
- * module loads. Import this first in a test file so fixtures load quietly,
+ * module loads. Mocha requires this before any test file (.mocharc), so the
+ * test output is the test report only,
  * unless CORE_CHAINCODE_LOGGING_LEVEL asks for more.
  */
 process.env.CORE_CHAINCODE_LOGGING_LEVEL ??= 'CRITICAL';
