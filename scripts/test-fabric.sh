@@ -24,3 +24,5 @@ echo "test:fabric: start the network"
 FABRIC_SKIP_BUILD=1 npm run --silent fabric:up
 echo "test:fabric: conformance suite against Fabric"
 npx mocha --config .mocharc.fabric.json
+echo "test:fabric: the README's Fabric path, on a data directory the embedded ledger used first"
+bash scripts/test-readme.sh fabric

@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { X509Certificate, createHash } from 'node:crypto';
-import { enrol } from '../../../network/pki';
+import { createHash } from 'node:crypto';
+import { enrol, verifyIssuedBy } from '../../../network/pki';
 import type { SigningIdentity } from '../../../network/pki/types';
 import { readJsonFile, writeFileAtomic } from '../fs-store';
 import type { Principal } from '../auth/principal';
@@ -26,17 +26,6 @@ export function attrsOf(p: Pick<Principal, 'roles' | 'dept' | 'charity'>): Enrol
 
 function sameAttrs(a: EnrolmentAttrs, b: EnrolmentAttrs): boolean {
   return a.role === b.role && a.dept === b.dept && a.charity === b.charity;
-}
-
-/** True when `certificatePem` was signed by the CA of `caPem`. */
-export function issuedBy(certificatePem: string, caPem: string): boolean {
-  try {
-    const ca = new X509Certificate(caPem);
-    const cert = new X509Certificate(certificatePem);
-    return cert.checkIssued(ca) && cert.verify(ca.publicKey);
-  } catch {
-    return false;
-  }
 }
 
 /**
@@ -84,7 +73,7 @@ export class Wallet {
     if (!ca) throw new TypeError(`no CA for ${mspId}`);
     const stored = await readJsonFile<StoredIdentity>(file);
     // An identity enrolled by another CA (the other ledger, or a Fabric network made anew) is enrolled again.
-    if (stored && sameAttrs(stored.attrs, attrs) && issuedBy(stored.certificatePem, ca.certificatePem)) return stored;
+    if (stored && sameAttrs(stored.attrs, attrs) && (await verifyIssuedBy(stored.certificatePem, ca.certificatePem))) return stored;
     const cert = await enrol(ca, { commonName: user, nodeRole: 'client', attrs: { ...attrs } });
     const identity: StoredIdentity = { mspId, certificatePem: cert.certificatePem, privateKeyPem: cert.privateKeyPem, attrs };
     await writeFileAtomic(file, JSON.stringify(identity));
