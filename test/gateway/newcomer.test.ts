@@ -5,7 +5,9 @@ import path from 'node:path';
 import { MSP } from '../../chaincode/src/models';
 import { Wallet } from '../../gateway/src/wallet/wallet';
 import { createCA, verifyIssuedBy } from '../../network/pki';
-import { tempDir } from '../support/gateway-harness';
+import { startEmbedded, tempDir } from '../support/gateway-harness';
+import { client } from '../support/http';
+import { loadDevKey, signDevToken } from '../../gateway/src/auth/dev-key';
 import { startGatewayProcess, stopProcess } from '../support/process';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -76,5 +78,20 @@ describe('the newcomer path', function () {
     expect(r.stdout + r.stderr).to.equal('');
     const noisy = spawnSync(process.execPath, ['-e', "require('./dist/chaincode/src')"], { cwd: ROOT, env, encoding: 'utf8' });
     expect(noisy.stdout + noisy.stderr).to.include('c-api');
+  });
+
+  it('tells a developer whose token came from another data directory what to do', async function () {
+    const h = await startEmbedded();
+    const otherDir = await tempDir('civic-other-');
+    try {
+      const other = await loadDevKey(otherDir);
+      const token = await signDevToken(other, { sub: 'clerk1', org: 'civil', roles: ['issuer'] }, { issuer: h.config.auth.issuer, audience: h.config.auth.audience, ttlSeconds: 600 });
+      const r = await client(h.baseUrl)('GET', '/api/v1/certificates/x', { token });
+      expect(r.status).to.equal(401);
+      expect(r.body.detail).to.match(/mint one with npm run token and the same CIVIC_DATA_DIR/);
+    } finally {
+      await h.close();
+      await fs.rm(otherDir, { recursive: true, force: true });
+    }
   });
 });

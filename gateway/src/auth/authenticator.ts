@@ -63,7 +63,14 @@ export function createAuthenticator(config: Config['auth'], devKey?: DevKey): Au
     } catch (err) {
       if (err instanceof AuthError) throw err;
       if (err instanceof errors.JWTExpired) throw new AuthError('token has expired');
-      if (err instanceof errors.JWKSNoMatchingKey) throw new AuthError('token is signed by an unknown key');
+      if (err instanceof errors.JWKSNoMatchingKey) {
+        // In development the usual cause is a token minted for another data directory.
+        throw new AuthError(
+          config.jwksUrl
+            ? 'token is signed by an unknown key'
+            : "token is signed by an unknown key: development tokens are signed by the key in this gateway's data directory; mint one with npm run token and the same CIVIC_DATA_DIR",
+        );
+      }
       if (err instanceof errors.JOSEError) throw new AuthError(`token rejected: ${err.code}`);
       throw new AuthError('token rejected');
     }
