@@ -120,6 +120,9 @@ export async function enrol(ca: CertifiedKey, req: EnrolmentRequest): Promise<Ce
     extensions.push(new x509.Extension(FABRIC_ATTRS_OID, false, Buffer.from(JSON.stringify({ attrs: req.attrs }), 'utf8')));
   }
 
+  // Fabric's MSP checks a certificate's chain as of the certificate's own notBefore (plus one second), so
+  // it must not start before its CA: cryptogen rounds a CA's notBefore to the minute, up to 30 s ahead.
+  const { notBefore, notAfter } = validity(req.validityDays, 365);
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: serialNumber(),
     subject: [{ CN: [commonName] }, { OU: [req.nodeRole] }, { O: [organization] }],
@@ -127,7 +130,8 @@ export async function enrol(ca: CertifiedKey, req: EnrolmentRequest): Promise<Ce
     publicKey: keys.publicKey,
     signingKey,
     signingAlgorithm: EC_SIGNING,
-    ...validity(req.validityDays, 365),
+    notBefore: notBefore < caCert.notBefore ? caCert.notBefore : notBefore,
+    notAfter,
     extensions,
   });
   return { certificatePem: cert.toString('pem'), privateKeyPem: await pkcs8Pem(keys.privateKey) };

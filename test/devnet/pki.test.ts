@@ -111,6 +111,27 @@ describe('pki', () => {
     expect(clientIdOf(odd.certificatePem)).to.equal('x509::/CN=a\\/b/c/OU=admin/O=Dept\\/A/B::/CN=ca\\/one/O=Dept\\/A/B');
   });
 
+  it('never starts a certificate before its CA, as Fabric checks the chain at the certificate\'s notBefore', async () => {
+    // A CA like cryptogen's, whose notBefore was rounded up to the minute: later than now minus five minutes.
+    const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
+    const keys = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+    const caNotBefore = new Date(Math.floor(Date.now() / 1000) * 1000 - 60_000);
+    const caCert = await x509.X509CertificateGenerator.createSelfSigned({
+      serialNumber: '01',
+      name: 'CN=ca.rounded, O=Rounded',
+      notBefore: caNotBefore,
+      notAfter: new Date(Date.now() + 86_400_000),
+      keys,
+      signingAlgorithm: alg,
+      extensions: [new x509.BasicConstraintsExtension(true, undefined, true), await x509.SubjectKeyIdentifierExtension.create(keys.publicKey)],
+    });
+    const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey));
+    const rounded: CertifiedKey = { certificatePem: caCert.toString('pem'), privateKeyPem: x509.PemConverter.encode(pkcs8, 'PRIVATE KEY') };
+    const issued = new X509Certificate((await enrol(rounded, { commonName: 'u', nodeRole: 'client' })).certificatePem);
+    expect(Date.parse(issued.validFrom)).to.be.at.least(caNotBefore.getTime());
+    expect(await verifyIssuedBy(issued.toString(), rounded.certificatePem)).to.equal(true);
+  });
+
   it('verifies issuance by the right CA and rejects a certificate from another CA', async () => {
     const other = await createCA({ commonName: 'ca.civil', organization: 'Civil Affairs' });
     expect(await verifyIssuedBy(user.certificatePem, ca.certificatePem)).to.equal(true);
