@@ -93,7 +93,7 @@ export class CertificateContract extends Contract {
   async Issue(ctx: Context, inputJson: string): Promise<string> {
     const input = parseInput(parseArg<unknown>('certificate', inputJson), 'certificate');
     const [record] = await this.issueAll(ctx, [input]);
-    ctx.stub.setEvent(EVENTS.certificateIssued, encode({ id: record.id, type: record.type, issuerMsp: record.issuerMsp }));
+    ctx.stub.setEvent(EVENTS.certificateIssued, encode({ id: record.id, type: record.type, issuerMsp: record.issuerMsp, timestamp: record.issuedAt }));
     return canonicalJson(record);
   }
 
@@ -112,7 +112,7 @@ export class CertificateContract extends Contract {
       seen.add(input.id);
     }
     const records = await this.issueAll(ctx, inputs);
-    ctx.stub.setEvent(EVENTS.certificatesIssued, encode({ ids: records.map((r) => r.id), issuerMsp: callerMsp(ctx) }));
+    ctx.stub.setEvent(EVENTS.certificatesIssued, encode({ items: records.map((r) => ({ id: r.id, type: r.type })), issuerMsp: callerMsp(ctx), timestamp: txTime(ctx) }));
     return canonicalJson(records);
   }
 
@@ -328,7 +328,7 @@ export class CertificateContract extends Contract {
     await updateStatusBits(ctx, updated, current.status);
     await ctx.stub.deleteState(key(ctx, BY_STATUS, [current.status, current.type, id]));
     await ctx.stub.putState(key(ctx, BY_STATUS, [updated.status, updated.type, id]), INDEX_VALUE);
-    ctx.stub.setEvent(EVENTS.certificateStatusChanged, encode({ id, status: updated.status }));
+    ctx.stub.setEvent(EVENTS.certificateStatusChanged, encode({ id, action, status: updated.status, type: updated.type, issuerMsp: updated.issuerMsp, timestamp: updated.updatedAt }));
     return canonicalJson(updated);
   }
 }

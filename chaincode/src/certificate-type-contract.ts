@@ -38,7 +38,7 @@ export class CertificateTypeContract extends Contract {
     if (await readJson(ctx, k)) throw new CodedError('DUPLICATE_ID', `certificate type ${t.type} already registered`);
     const record: CertificateType = { ...t, registeredAt: txTime(ctx) };
     await writeJson(ctx, k, record);
-    ctx.stub.setEvent(EVENTS.certificateTypeRegistered, encode({ type: t.type }));
+    ctx.stub.setEvent(EVENTS.certificateTypeRegistered, encode({ type: t.type, timestamp: record.registeredAt }));
     return canonicalJson(record);
   }
 

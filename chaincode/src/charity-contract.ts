@@ -32,7 +32,7 @@ export class CharityContract extends Contract {
     if (await exists(ctx, k)) throw new CodedError('DUPLICATE_ID', `charity ${input.id} already registered`);
     const charity: Charity = { ...input, registeredAt: txTime(ctx), registeredBy: actorOf(ctx), txId: ctx.stub.getTxID() };
     await writeJson(ctx, k, charity);
-    ctx.stub.setEvent(EVENTS.charityRegistered, encode({ id: charity.id }));
+    ctx.stub.setEvent(EVENTS.charityRegistered, encode({ id: charity.id, timestamp: charity.registeredAt }));
     return canonicalJson(charity);
   }
 
@@ -69,7 +69,7 @@ export class CharityContract extends Contract {
       txId: ctx.stub.getTxID(),
     };
     await writeJson(ctx, k, project);
-    ctx.stub.setEvent(EVENTS.projectCreated, encode({ id: project.id, charityId }));
+    ctx.stub.setEvent(EVENTS.projectCreated, encode({ id: project.id, charityId, timestamp: now }));
     return canonicalJson(project);
   }
 

@@ -52,7 +52,7 @@ export class DonationContract extends Contract {
   async RecordDonation(ctx: Context, inputJson: string): Promise<string> {
     const input = parseDonationInput(parseArg<unknown>('donation', inputJson), 'donation');
     const [donation] = await this.recordAll(ctx, [input]);
-    ctx.stub.setEvent(EVENTS.donationRecorded, encode({ id: donation.id, projectId: donation.projectId, amount: donation.amount }));
+    ctx.stub.setEvent(EVENTS.donationRecorded, encode({ id: donation.id, projectId: donation.projectId, charityId: donation.charityId, amount: donation.amount, timestamp: donation.recordedAt }));
     return canonicalJson(donation);
   }
 
@@ -66,7 +66,7 @@ export class DonationContract extends Contract {
     }
     const inputs = raw.map((r, i) => parseDonationInput(r, `items[${i}]`));
     const donations = await this.recordAll(ctx, inputs);
-    ctx.stub.setEvent(EVENTS.donationsImported, encode({ count: donations.length, ids: donations.map((d) => d.id) }));
+    ctx.stub.setEvent(EVENTS.donationsImported, encode({ items: donations.map((d) => ({ id: d.id, projectId: d.projectId, charityId: d.charityId, amount: d.amount })), timestamp: txTime(ctx) }));
     return canonicalJson(donations);
   }
 
@@ -124,7 +124,7 @@ export class DonationContract extends Contract {
     } satisfies CharityYearTotals);
     await ws.flush();
     await ctx.stub.putState(key(ctx, KEYS.disbursementByYear, [charityId, String(year), seqPart(totals.disbursementCount + 1), input.id]), INDEX_VALUE);
-    ctx.stub.setEvent(EVENTS.disbursementRecorded, encode({ id: input.id, projectId: project.id, amount: input.amount, category: input.category }));
+    ctx.stub.setEvent(EVENTS.disbursementRecorded, encode({ id: input.id, projectId: project.id, charityId, amount: input.amount, category: input.category, timestamp: now }));
     return canonicalJson(disbursement);
   }
 

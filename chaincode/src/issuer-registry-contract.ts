@@ -52,7 +52,7 @@ export class IssuerRegistryContract extends Contract {
   async RegisterKey(ctx: Context, kid: string, jwkJson: string, name: string): Promise<string> {
     requireCaller(ctx, { roles: ['admin'] });
     const k = await this.addKey(ctx, kid, jwkJson, name);
-    ctx.stub.setEvent(EVENTS.issuerKeyRegistered, encode({ kid, mspId: k.mspId }));
+    ctx.stub.setEvent(EVENTS.issuerKeyRegistered, encode({ kid, mspId: k.mspId, retired: [], timestamp: k.activatedAt }));
     return canonicalJson(k);
   }
 
@@ -70,7 +70,7 @@ export class IssuerRegistryContract extends Contract {
       retired.push(k.kid);
     }
     const k = await this.addKey(ctx, kid, jwkJson, name);
-    ctx.stub.setEvent(EVENTS.issuerKeyRegistered, encode({ kid, mspId: msp, retired }));
+    ctx.stub.setEvent(EVENTS.issuerKeyRegistered, encode({ kid, mspId: msp, retired, timestamp: now }));
     return canonicalJson({ key: k, retired });
   }
 

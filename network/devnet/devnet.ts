@@ -267,6 +267,21 @@ class DevnetImpl implements Devnet {
     };
   }
 
+  /** The chaincode events of blocks [from, to), read back from the stored blocks, in block and transaction order. */
+  async *storedEvents(from: number, to: number): AsyncGenerator<ChaincodeEvent> {
+    for (let n = Math.max(1, from); n < to; n++) {
+      const block = await this.#store.getBlock(n);
+      if (!block) return;
+      for (let txNum = 0; txNum < block.data.length; txNum++) {
+        if (block.metadata.validationCodes[txNum] !== 'VALID') continue;
+        const env = JSON.parse(block.data[txNum]) as TransactionEnvelope;
+        const event = env.response.event;
+        if (!event) continue;
+        yield { blockNumber: n, txId: env.response.txId, chaincodeName: this.chaincodeName, eventName: event.name, payload: Buffer.from(event.payload, 'base64') };
+      }
+    }
+  }
+
   /** When block `n` was made: the timestamp of its first transaction (undefined for the genesis block or a block not there). */
   async blockTime(n: number): Promise<string | undefined> {
     if (n < 1) return undefined;

@@ -115,6 +115,8 @@ export interface Devnet {
   getTransaction(txId: string): Promise<TransactionInfo | undefined>;
   verifyChain(): Promise<ChainVerification>;
   onEvent(listener: (event: ChaincodeEvent) => void): () => void;
+  /** The chaincode events of blocks [from, to), read back from the stored blocks, in block and transaction order. */
+  storedEvents(from: number, to: number): AsyncGenerator<ChaincodeEvent>;
   close(): Promise<void>;
 }
 

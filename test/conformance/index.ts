@@ -1,5 +1,6 @@
 import { certificateScenarios } from './certificates';
 import { donationScenarios } from './donations';
+import { eventScenarios } from './events';
 import { hardeningScenarios } from './hardening';
 import type { SuiteOptions } from './harness';
 import { httpEdgeScenarios } from './http-edge';
@@ -16,4 +17,5 @@ export function suite(opts: SuiteOptions): void {
   verifyPrivacyScenarios(opts);
   httpEdgeScenarios(opts);
   statusListScenarios(opts);
+  eventScenarios(opts);
 }

@@ -9,6 +9,7 @@ import { personField } from '../domain/input';
 import { allow, authenticate, principalOf } from './auth';
 import { auditRoutes } from './audit-routes';
 import { charityRoutes } from './charity-routes';
+import { eventRoutes } from './event-routes';
 import { h, param } from './handler';
 import type { IdempotencyStore } from './idempotency';
 import { invalid } from '../../../chaincode/src/errors';
@@ -79,6 +80,7 @@ export function apiRouter(ctx: DomainContext, auth: Authenticator, idempotency: 
     res.type('application/vc+jwt').send(served.jws);
   }));
 
+  r.use(eventRoutes({ ctx, authed }));
   r.use(charityRoutes({ ctx, authed, idem, me }));
   r.use(auditRoutes({ ctx, authed, idem, me }));
   return r;

@@ -35,6 +35,8 @@ export interface ServiceState {
   readonly holderChecks: Map<string, number[]>;
   /** Signed status lists, by org, purpose, list, block height and key. */
   readonly statusLists: Map<string, ServedStatusList>;
+  /** Open event streams (GET /api/v1/events). */
+  readonly eventStreams: Set<object>;
 }
 
 /** Fresh, empty service state. */
@@ -50,6 +52,7 @@ export function newServiceState(): ServiceState {
     pendingIssues: new Map(),
     holderChecks: new Map(),
     statusLists: new Map(),
+    eventStreams: new Set(),
   };
 }
 

@@ -65,7 +65,12 @@ export interface Ledger {
   blockTime(n: number): Promise<string | undefined>;
   transaction(txId: string): Promise<LedgerTransaction | undefined>;
   verifyChain(): Promise<ChainCheck>;
-  /** Delivers chaincode events after commit, in block order; returns an unsubscribe function. */
-  subscribe(listener: (event: LedgerEvent) => void): () => void;
+  /**
+   * Delivers chaincode events after commit, in block and transaction order;
+   * returns an unsubscribe function. With `fromBlock`, the events of every
+   * committed block from that one come first, then the live ones, with no
+   * gap and no duplicate; without it, only blocks committed from now on.
+   */
+  subscribe(listener: (event: LedgerEvent) => void, options?: { fromBlock?: number }): () => void;
   close(): Promise<void>;
 }

@@ -1,6 +1,7 @@
 import { contracts } from '../../../../chaincode/src';
 import { MSP, ORG_NAMES } from '../../../../chaincode/src/models';
 import { openDevnet, EndorseError, CommitError, type Devnet } from '../../../../network/devnet';
+import type { ChaincodeEvent } from '../../../../network/devnet/types';
 import type { CertifiedKey, SigningIdentity } from '../../../../network/pki/types';
 import type { ChainCheck, Committed, Ledger, LedgerEvent, LedgerTransaction } from '../ledger';
 import { CodedError, isErrorCode, parseCodedMessage } from '../../../../chaincode/src/errors';
@@ -93,10 +94,33 @@ class EmbeddedLedger implements Ledger {
     return { ok: v.ok, height: v.height, checkedBlocks: v.checkedBlocks, firstBadBlock: v.firstBadBlock };
   }
 
-  subscribe(listener: (event: LedgerEvent) => void): () => void {
-    return this.#devnet.onEvent((e) =>
-      listener({ blockNumber: e.blockNumber, txId: e.txId, name: e.eventName, payload: Buffer.from(e.payload).toString('utf8') }),
-    );
+  subscribe(listener: (event: LedgerEvent) => void, options: { fromBlock?: number } = {}): () => void {
+    const toLedgerEvent = (e: ChaincodeEvent): LedgerEvent => ({ blockNumber: e.blockNumber, txId: e.txId, name: e.eventName, payload: Buffer.from(e.payload).toString('utf8') });
+    const { fromBlock } = options;
+    if (fromBlock === undefined) return this.#devnet.onEvent((e) => listener(toLedgerEvent(e)));
+    // Listen first and read the height after: every block below it is replayed from the store, and
+    // live events of those blocks that arrive meanwhile are dropped; later blocks wait their turn.
+    let stopped = false;
+    let replaying = true;
+    const waiting: LedgerEvent[] = [];
+    const off = this.#devnet.onEvent((e) => {
+      if (stopped) return;
+      if (replaying) waiting.push(toLedgerEvent(e));
+      else listener(toLedgerEvent(e));
+    });
+    void (async () => {
+      const height = await this.#devnet.height();
+      for await (const e of this.#devnet.storedEvents(fromBlock, height)) {
+        if (stopped) return;
+        listener(toLedgerEvent(e));
+      }
+      replaying = false;
+      for (const e of waiting.splice(0)) if (!stopped && e.blockNumber >= height) listener(e);
+    })().catch((err: unknown) => process.emitWarning(`event replay failed: ${err instanceof Error ? err.message : String(err)}`));
+    return () => {
+      stopped = true;
+      off();
+    };
   }
 
   close(): Promise<void> {

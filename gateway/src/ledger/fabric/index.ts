@@ -173,11 +173,12 @@ class FabricLedger implements Ledger {
     return { ok: r.ok, height, checkedBlocks: r.checkedBlocks, firstBadBlock: r.firstBadBlock };
   }
 
-  subscribe(listener: (event: LedgerEvent) => void): () => void {
+  subscribe(listener: (event: LedgerEvent) => void, options: { fromBlock?: number } = {}): () => void {
     let stop: (() => void) | undefined;
     let stopped = false;
     void (async () => {
-      const events = await this.#network(this.#reader).getChaincodeEvents(this.#o.chaincode);
+      const from = options.fromBlock === undefined ? {} : { startBlock: BigInt(options.fromBlock) };
+      const events = await this.#network(this.#reader).getChaincodeEvents(this.#o.chaincode, from);
       stop = () => events.close();
       if (stopped) return events.close();
       try {

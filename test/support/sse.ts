@@ -1,0 +1,76 @@
+/** An event as a Server-Sent Events client sees it. */
+export interface SseEvent {
+  id?: string;
+  event?: string;
+  data: string;
+}
+
+/** A live SSE connection whose events are collected as they arrive. */
+export interface SseStream {
+  status: number;
+  events: SseEvent[];
+  /** Resolves once `count` events match, or rejects after `timeoutMs`. */
+  waitFor(match: (e: SseEvent) => boolean, count?: number, timeoutMs?: number): Promise<SseEvent[]>;
+  close(): void;
+}
+
+/** Opens `GET url` as an event stream with Node's fetch and parses it (`id:`, `event:`, `data:`; a blank line ends an event). */
+export async function openSse(url: string, headers: Record<string, string>): Promise<SseStream> {
+  const abort = new AbortController();
+  const res = await fetch(url, { headers: { accept: 'text/event-stream', ...headers }, signal: abort.signal });
+  const events: SseEvent[] = [];
+  const waiters = new Set<() => void>();
+  if (res.ok && res.body) {
+    void (async () => {
+      const decoder = new TextDecoder();
+      let buf = '';
+      try {
+        for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+          buf += decoder.decode(chunk, { stream: true });
+          for (let end = buf.indexOf('\n\n'); end >= 0; end = buf.indexOf('\n\n')) {
+            const frame = buf.slice(0, end);
+            buf = buf.slice(end + 2);
+            const e: SseEvent = { data: '' };
+            let hasData = false;
+            for (const line of frame.split('\n')) {
+              if (line.startsWith('id: ')) e.id = line.slice(4);
+              else if (line.startsWith('event: ')) e.event = line.slice(7);
+              else if (line.startsWith('data: ')) {
+                e.data += line.slice(6);
+                hasData = true;
+              }
+            }
+            if (hasData) {
+              events.push(e);
+              for (const w of waiters) w();
+            }
+          }
+        }
+      } catch {
+        // Aborted by close().
+      }
+    })();
+  }
+  return {
+    status: res.status,
+    events,
+    waitFor(match, count = 1, timeoutMs = 5_000) {
+      return new Promise((resolve, reject) => {
+        const check = (): boolean => {
+          const found = events.filter(match);
+          if (found.length < count) return false;
+          waiters.delete(check);
+          clearTimeout(timer);
+          resolve(found);
+          return true;
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`only ${events.filter(match).length} of ${count} matching events within ${timeoutMs} ms; saw ${events.map((e) => e.event).join(', ')}`));
+        }, timeoutMs);
+        if (!check()) waiters.add(check);
+      });
+    },
+    close: () => abort.abort(),
+  };
+}
