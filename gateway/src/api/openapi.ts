@@ -2,6 +2,7 @@
 
 import { donationPaths, donationSchemas } from './openapi-donations';
 import { STATUS_REASON_CODES } from '../../../chaincode/src/lifecycle';
+import { EVENT_TYPES } from '../domain/events';
 import { body, errors, idParam, idempotencyKey, ok, page, personSchema, problem, ref, secured, write, type Schema } from './openapi-parts';
 
 const issueBody: Schema = {
@@ -245,6 +246,24 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
             },
           }),
           responses: { '200': ok(ref('Verdict')), '400': problem('credential missing or not a string'), '429': problem('RATE_LIMITED: too many holder checks of this credential') },
+        },
+      },
+      '/api/v1/events': {
+        get: {
+          summary: 'Committed ledger changes as Server-Sent Events (any member; each sees what its role may read)',
+          security: secured,
+          parameters: [
+            { name: 'types', in: 'query', required: false, schema: { type: 'string' }, description: `Comma-separated: ${EVENT_TYPES.join(', ')}` },
+            { name: 'after', in: 'query', required: false, schema: { type: 'string', pattern: '^\\d+\\.\\d+\\.\\d+$' }, description: 'Resume after this event id (or send Last-Event-ID)' },
+            { name: 'Last-Event-ID', in: 'header', required: false, schema: { type: 'string' } },
+          ],
+          responses: {
+            '200': {
+              description: 'text/event-stream: `id: <block>.<k>.<n>`, `event: <type>`, `data: {type, id, txId, blockNumber, timestamp, ...}` with no personal data; a heartbeat comment every 15 s',
+              content: { 'text/event-stream': { schema: { type: 'string' } } },
+            },
+            ...errors,
+          },
         },
       },
       '/api/v1/status-lists/{mspId}/{purpose}/{list}': {
