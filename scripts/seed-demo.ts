@@ -90,7 +90,7 @@ async function main(): Promise<void> {
     `seed:demo: data=${config.dataDir} ledger=${config.ledger} tag=${tag} donations=${nDonations} disbursements=${nDisbursements} ` +
       `charities=${nCharities} projects/charity=${nProjects} seed=${seed}`,
   );
-  const service = await openService(config, (msg) => console.log(`seed:demo: ${msg}`));
+  const service = await openService(config, { progress: (msg) => console.log(`seed:demo: ${msg}`) });
   const ctx: DomainContext = service.ctx;
   try {
     // Three accounting years (UTC+8): two full past years and this one up to now, within the ledger's 3-year window.

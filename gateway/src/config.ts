@@ -28,7 +28,19 @@ export interface Config {
   /** With CIVIC_LEDGER=fabric: the connection file written by `npm run fabric:up`. */
   fabricNetworkFile: string;
   block: { maxTx: number; timeoutMs: number };
+  /** Lowest level of the JSON log lines written to stdout (LOG_LEVEL). */
+  logLevel: LogLevel;
+  /** When set, `/metrics` answers only `Authorization: Bearer <metricsToken>`. */
+  metricsToken?: string;
 }
+
+/** The levels LOG_LEVEL accepts, most severe first; `silent` logs nothing. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+/** One of {@link LOG_LEVELS}. */
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** A bearer token's characters (RFC 6750 b64token, less the characters a shell or YAML file would mangle). */
+const METRICS_TOKEN = /^[A-Za-z0-9._~+/=-]{16,256}$/;
 
 /** Default of AUTH_MAX_TOKEN_TTL: a working day, so a stolen token is not good for long. */
 export const DEFAULT_MAX_TOKEN_TTL = 12 * 3600;
@@ -129,6 +141,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const timeoutMs = int(env, 'BLOCK_TIMEOUT_MS', 10, 1, 10000);
   const fabricNetworkFile = path.resolve(given(env, 'FABRIC_NETWORK_FILE') ?? '.cache/fabric-net/network.json');
   if (ledger === 'fabric') checkReadableFile('FABRIC_NETWORK_FILE', fabricNetworkFile, 'run npm run fabric:up first');
+  const logLevel = oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info');
+  const metricsToken = given(env, 'METRICS_TOKEN');
+  // The message never echoes the value: it is a secret, and this line goes to the service's log.
+  if (metricsToken !== undefined && !METRICS_TOKEN.test(metricsToken)) {
+    throw new ConfigError('METRICS_TOKEN must be 16 to 256 characters from A-Z a-z 0-9 . _ ~ + / = -');
+  }
 
   return {
     port,
@@ -148,6 +166,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mvccRetries,
     fabricNetworkFile,
     block: { maxTx, timeoutMs },
+    logLevel,
+    metricsToken,
   };
 }
 

@@ -2,6 +2,7 @@ import './chaincode-log-level';
 import type { Server } from 'node:http';
 import { ConfigError, loadConfig } from './config';
 import { openService } from './service';
+import { createLogger } from './observability/logger';
 import { DataInUseError } from '../../network/devnet/open-level';
 
 async function main(): Promise<void> {
@@ -9,8 +10,9 @@ async function main(): Promise<void> {
   process.umask(0o077);
   const config = loadConfig();
   const started = Date.now();
-  console.log(`civic-ledger: ledger=${config.ledger} data=${config.dataDir} port=${config.port}`);
-  const service = await openService(config, (msg) => console.log(`civic-ledger: ${msg}`));
+  const logger = createLogger(config.logLevel);
+  logger.info({ ledger: config.ledger, dataDir: config.dataDir, port: config.port }, 'civic-ledger: starting');
+  const service = await openService(config, { logger });
   const server: Server = service.app.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
@@ -18,19 +20,20 @@ async function main(): Promise<void> {
   });
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
-  console.log(`civic-ledger: listening on http://${config.host}:${port} (ready in ${Date.now() - started} ms)`);
+  // Tests and scripts wait for 'listening on http://host:port' in this line's msg.
+  logger.info({ host: config.host, port }, `civic-ledger: listening on http://${config.host}:${port} (ready in ${Date.now() - started} ms)`);
 
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;
     stopping = true;
-    console.log(`civic-ledger: ${signal}, closing`);
+    logger.info({ signal }, `civic-ledger: ${signal}, closing`);
     server.close();
     server.closeIdleConnections();
     service.close().then(
       () => process.exit(0),
       (err: unknown) => {
-        console.error('civic-ledger: error while closing', err);
+        logger.error({ err }, 'civic-ledger: error while closing');
         process.exit(1);
       },
     );

@@ -8,13 +8,16 @@ import { apiRouter } from './api/routes';
 import { errorHandler, sendProblem } from './api/problem';
 import type { IdempotencyStore } from './api/idempotency';
 import { openApiDocument } from './api/openapi';
+import { metricsHandler, observeRequests, readinessHandler } from './api/observe';
+import { createLogger, type Logger } from './observability/logger';
 
 /** What the HTTP app is built from. */
 export interface ServerDeps {
   ctx: DomainContext;
   authenticate: Authenticator;
   idempotency: IdempotencyStore;
-  log?: (msg: string, err?: unknown) => void;
+  /** Where request lines and errors go; by default JSON lines on stdout at the configured level. */
+  logger?: Logger;
 }
 
 /**
@@ -65,11 +68,13 @@ const requireJsonBody: RequestHandler = (req, _res, next) => {
 /** Builds the Express app; it is not listening yet (tests start it on port 0). */
 export function createServer(deps: ServerDeps): Express {
   const { ctx } = deps;
-  const log = deps.log ?? ((msg: string, err?: unknown) => console.error(msg, err));
+  const logger = deps.logger ?? createLogger(ctx.config.logLevel);
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
+  // First, so that every answer (a refused body included) carries a request id and is logged and counted.
+  app.use(observeRequests(logger, ctx.metrics));
   app.use(requireJsonBody);
   app.use(express.json({ limit: ctx.config.bodyLimitBytes, type: JSON_TYPES, verify: refuseDeepJson }));
 
@@ -80,9 +85,11 @@ export function createServer(deps: ServerDeps): Express {
       next(err);
     }
   });
+  app.get('/readyz', readinessHandler(ctx, logger));
+  app.get('/metrics', metricsHandler(ctx.metrics, ctx.config.metricsToken));
   app.get('/api/v1/openapi.json', (_req, res) => void res.json(openApiDocument(ctx.config.publicBaseUrl)));
   app.use('/api/v1', apiRouter(ctx, deps.authenticate, deps.idempotency));
   app.use((req, res) => sendProblem(res, 'NOT_FOUND', `no route for ${req.method} ${req.path}`));
-  app.use(errorHandler(log));
+  app.use(errorHandler((msg, err, res) => logger.error({ err, reqId: res?.locals.reqId as string | undefined }, msg)));
   return app;
 }

@@ -15,12 +15,24 @@ import { ledgers, type Ledger } from './ledger';
 import { fabricOptionsFromFile } from './ledger/fabric/network-file';
 import { Wallet } from './wallet/wallet';
 import { createServer } from './server';
+import { createLogger, type Logger } from './observability/logger';
+import { ServiceMetrics } from './observability/metrics';
 
 /** A composed service: the app plus what must be closed. */
 export interface Service {
   app: Express;
   ctx: DomainContext;
+  /** The service's logger: request lines, errors, start-up and shutdown. */
+  logger: Logger;
   close(): Promise<void>;
+}
+
+/** What {@link openService} may be given beyond its configuration. */
+export interface ServiceOptions {
+  /** The service's logger; by default JSON lines on stdout at `config.logLevel`. */
+  logger?: Logger;
+  /** Hears bootstrap progress (types registered, keys made); by default the logger at info. */
+  progress?: (msg: string) => void;
 }
 
 /** Identities the gateway itself uses. */
@@ -48,7 +60,9 @@ async function openLedger(config: Config): Promise<Ledger> {
  * Opens everything the gateway needs on `config.dataDir`, bootstrapping a
  * fresh directory, and returns the (not yet listening) app.
  */
-export async function openService(config: Config, log: (msg: string) => void = () => {}): Promise<Service> {
+export async function openService(config: Config, options: ServiceOptions = {}): Promise<Service> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const log = options.progress ?? ((msg: string) => logger.info(msg));
   // Keys, identities and stored answers live here: only the service's own user may read it.
   await makePrivateDir(config.dataDir);
   const ledger = await openLedger(config);
@@ -66,6 +80,7 @@ export async function openService(config: Config, log: (msg: string) => void = (
       pepper: await loadPepper(config),
       serviceIdentity: await wallet.identity(gatewayMsp, SERVICE_USERS.reader, { role: '' }),
       state: newServiceState(),
+      metrics: new ServiceMetrics(() => ledger.height()),
     };
     const admin = await wallet.identity(gatewayMsp, SERVICE_USERS.admin, { role: 'admin,issuer,registrar' });
     // Every org this gateway signs for gets an active key, so any org a type authorises can issue it.
@@ -78,10 +93,11 @@ export async function openService(config: Config, log: (msg: string) => void = (
     const devKey = config.auth.jwksUrl ? undefined : await loadDevKey(config.dataDir);
     const idempotency = await IdempotencyStore.open(config.dataDir);
     closers.unshift(() => idempotency.close());
-    const app = createServer({ ctx, authenticate: createAuthenticator(config.auth, devKey), idempotency });
+    const app = createServer({ ctx, authenticate: createAuthenticator(config.auth, devKey), idempotency, logger });
     return {
       app,
       ctx,
+      logger,
       close: async () => {
         for (const c of closers) await c();
       },

@@ -242,6 +242,8 @@ class DevnetImpl implements Devnet {
   }
 
   async height(): Promise<number> {
+    // A closed devnet still knows its last height, but answering with it would report a ledger that is gone as ready.
+    if (this.#closing) throw new Error('the devnet is closed');
     return this.#height;
   }
 

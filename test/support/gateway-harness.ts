@@ -8,6 +8,13 @@ import { loadConfig, type Config } from '../../gateway/src/config';
 import { loadDevKey, signDevToken, type DevKey } from '../../gateway/src/auth/dev-key';
 import { openService, type Service } from '../../gateway/src/service';
 import type { Harness } from '../conformance/harness';
+import { createLogger } from '../../gateway/src/observability/logger';
+
+/** Where a test gateway logs; without it, nothing is logged, so the test report stays the report. */
+export interface GatewayOptions {
+  /** Receives the JSON log lines, at the configured LOG_LEVEL. */
+  logStream?: { write(line: string): void };
+}
 
 /** A fresh temp data directory. */
 export async function tempDir(prefix = 'civic-test-'): Promise<string> {
@@ -18,10 +25,14 @@ export async function tempDir(prefix = 'civic-test-'): Promise<string> {
  * A gateway on a temp data dir, listening on port 0: on the embedded ledger,
  * or on whatever ledger `env` selects (CIVIC_LEDGER=fabric).
  */
-export async function startGateway(env: Record<string, string> = {}): Promise<Harness & { service: Service; config: Config; dataDir: string }> {
+export async function startGateway(
+  env: Record<string, string> = {},
+  options: GatewayOptions = {},
+): Promise<Harness & { service: Service; config: Config; dataDir: string }> {
   const dataDir = await tempDir();
   const config = loadConfig({ CIVIC_DATA_DIR: dataDir, PORT: '0', BODY_LIMIT_BYTES: String(1024 * 1024), ...env });
-  const service = await openService(config);
+  const logger = options.logStream ? createLogger(config.logLevel, options.logStream) : createLogger('silent');
+  const service = await openService(config, { logger });
   const server: Server = service.app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const { port } = server.address() as AddressInfo;
@@ -48,4 +59,5 @@ export async function startGateway(env: Record<string, string> = {}): Promise<Ha
 }
 
 /** A gateway on the embedded ledger. */
-export const startEmbedded = (env: Record<string, string> = {}) => startGateway({ ...env, CIVIC_LEDGER: 'embedded' });
+export const startEmbedded = (env: Record<string, string> = {}, options: GatewayOptions = {}) =>
+  startGateway({ ...env, CIVIC_LEDGER: 'embedded' }, options);

@@ -99,12 +99,12 @@ function clientStatus(err: HttpLikeError): number | undefined {
   return typeof status === 'number' && Number.isInteger(status) && status >= 400 && status < 500 ? status : undefined;
 }
 
-/** Maps every error to problem+json; bad input never becomes a 500. */
-export function errorHandler(log: (msg: string, err: unknown) => void): ErrorRequestHandler {
+/** Maps every error to problem+json; bad input never becomes a 500. `log` gets the response so it can name the request. */
+export function errorHandler(log: (msg: string, err: unknown, res?: Response) => void): ErrorRequestHandler {
   return (err, _req, res, next) => {
     if (res.headersSent) return next(err);
     if (err instanceof CodedError) {
-      if (err.code === 'INTERNAL') log('ledger failure', err);
+      if (err.code === 'INTERNAL') log('ledger failure', err, res);
       return sendProblem(res, err.code, err.detail, err.txId ? { txId: err.txId } : {});
     }
     if (err instanceof AuthError) return sendProblem(res, 'UNAUTHENTICATED', err.message);
@@ -122,7 +122,7 @@ export function errorHandler(log: (msg: string, err: unknown) => void): ErrorReq
             : `request refused (HTTP ${status})`;
       return sendProblem(res, CODE_OF_STATUS.get(status) ?? 'VALIDATION_FAILED', detail);
     }
-    log('unexpected error', err);
+    log('unexpected error', err, res);
     return sendProblem(res, 'INTERNAL', 'unexpected error; it has been logged');
   };
 }

@@ -4,6 +4,7 @@ import type { Config } from '../config';
 import type { IssuerKeyStore } from '../credentials/issuer-keys';
 import type { Ledger } from '../ledger';
 import type { Wallet } from '../wallet/wallet';
+import type { ServiceMetrics } from '../observability/metrics';
 import type { SigningIdentity } from '../../../network/pki/types';
 import type { PendingIssues } from './issuance';
 import type { ServedStatusList } from './status-lists';
@@ -77,4 +78,6 @@ export interface DomainContext {
   /** The gateway's own identity, for public reads. */
   readonly serviceIdentity: SigningIdentity;
   readonly state: ServiceState;
+  /** The service's own metrics: domain code observes through this, never through a global registry. */
+  readonly metrics: ServiceMetrics;
 }

@@ -54,6 +54,12 @@ function limitHolderChecks(ctx: DomainContext, digest: string, now: number): voi
  * is an answer, not an error.
  */
 export async function verify(ctx: DomainContext, jws: string, now: Date = new Date(), holder?: PersonDocument): Promise<Verdict> {
+  const verdict = await decide(ctx, jws, now, holder);
+  ctx.metrics.observeVerdict(verdict.valid, verdict.checks.find((c) => !c.ok)?.name);
+  return verdict;
+}
+
+async function decide(ctx: DomainContext, jws: string, now: Date, holder: PersonDocument | undefined): Promise<Verdict> {
   const parsed = parseCredential(jws);
   const holderRef = holder ? pseudonym(ctx.pepper, holder) : undefined;
   if (typeof parsed === 'string') return assess(parsed, { signatureValid: false, holderRef }, now);
