@@ -54,6 +54,7 @@ describe('event stream across restarts and reconnects', function () {
       }
       for (let i = 0; i < 50 && h.service.ctx.state.eventStreams.size > 0; i++) await new Promise((r) => setTimeout(r, 20));
       expect(h.service.ctx.state.eventStreams.size).to.equal(0);
+      expect((await client(h.baseUrl)('GET', '/metrics')).text).to.match(/^civic_events_subscribers 0$/m);
       const live = await openSse(`${h.baseUrl}/api/v1/events?types=certificate.issued`, { authorization: `Bearer ${token}` });
       const issuer = await h.token({ sub: 'clerk1', org: 'civil', roles: ['issuer'] });
       const r = await client(h.baseUrl)('POST', '/api/v1/certificates', { token: issuer, body: lowIncomeBody(newIdNumber()) });

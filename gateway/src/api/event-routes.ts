@@ -24,6 +24,7 @@ export function eventRoutes({ ctx, authed }: Pick<RouteDeps, 'ctx' | 'authed'>):
     res.write('retry: 2000\n\n');
     const stream = { started: Date.now() };
     ctx.state.eventStreams.add(stream);
+    ctx.metrics.setEventSubscribers(ctx.state.eventStreams.size);
     let stop: (() => void) | undefined;
     let closed = false;
     const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), HEARTBEAT_MS);
@@ -33,6 +34,7 @@ export function eventRoutes({ ctx, authed }: Pick<RouteDeps, 'ctx' | 'authed'>):
       clearInterval(heartbeat);
       stop?.();
       ctx.state.eventStreams.delete(stream);
+      ctx.metrics.setEventSubscribers(ctx.state.eventStreams.size);
     });
     let unsubscribe: () => void;
     try {

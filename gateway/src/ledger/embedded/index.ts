@@ -64,8 +64,12 @@ class EmbeddedLedger implements Ledger {
     }
   }
 
-  height(): Promise<number> {
-    return this.#devnet.height();
+  async height(): Promise<number> {
+    try {
+      return await this.#devnet.height();
+    } catch (err) {
+      throw new CodedError('LEDGER_UNAVAILABLE', 'the embedded ledger is closed', { cause: err });
+    }
   }
 
   blockTime(n: number): Promise<string | undefined> {
