@@ -5,7 +5,7 @@ import { schemaErrors } from '../chaincode/src/schema';
 import { isId } from '../chaincode/src/validate';
 import { Api } from './api';
 import { connectionOf, batchSizeOption, type ConnectionOptions } from './common';
-import { checkColumns, readCsv, type CsvRow } from './csv-file';
+import { checkColumns, readCsv, writeRejects, type CsvRow } from './csv-file';
 import { CliError, ruleMessage } from './errors';
 import { reportImport, runImport, type GoodRow, type RowFailure } from './importer';
 
@@ -109,6 +109,7 @@ export function dropRepeatedIds(rows: GoodRow[], failures: RowFailure[]): GoodRo
 interface ImportOptions extends ConnectionOptions {
   type: string;
   out?: string;
+  rejects?: string;
   batch: number;
   quiet?: boolean;
 }
@@ -122,6 +123,7 @@ export function certificatesCommand(program: Command): void {
     .argument('<file.csv>', 'CSV with a header row')
     .requiredOption('--type <type>', 'certificate type (GET /api/v1/certificate-types)')
     .option('--out <file.jsonl>', 'append issued credentials here as JSON lines {id, credential}')
+    .option('--rejects <file.csv>', 'write the rows not imported, with line and reason, to this CSV')
     .option('--batch <n>', 'rows per request, 1 to 1000', batchSizeOption, 1000)
     .option('--quiet', 'no progress output')
     .addHelpText(
@@ -167,6 +169,7 @@ Example:
         { fileSha256: csv.sha256, rows: good, failures, totalRows: csv.rows.length, batchSize: opts.batch, out: opts.out },
         { quiet: opts.quiet },
       );
+      if (opts.rejects && summary.failed.length > 0) await writeRejects(opts.rejects, csv, summary.failed);
       process.exitCode = reportImport(summary, { done: 'issued', already: 'already issued' });
     });
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
 import { CliError } from './errors';
 
 /** One data row of a CSV file: its values by column name, and the line it ends on (the header is line 1). */
@@ -63,4 +64,19 @@ export function checkColumns(file: string, columns: readonly string[], required:
   if (missing.length > 0) parts.push(`missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`);
   if (unknown.length > 0) parts.push(`unknown column${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (expected ${allowed.join(', ')})`);
   if (parts.length > 0) throw new CliError(`${file}: ${parts.join('; ')}`);
+}
+
+/**
+ * Writes the rows that were not imported, with their line number and reason,
+ * as a CSV with the input's columns: fix it and import it again.
+ */
+export async function writeRejects(file: string, input: CsvFile, failures: ReadonlyArray<{ line: number; reason: string }>): Promise<void> {
+  const byLine = new Map(input.rows.map((r) => [r.line, r.values]));
+  const records = failures.map((f) => ({ ...byLine.get(f.line), line: String(f.line), reason: f.reason }));
+  const text = stringify(records, { header: true, columns: [...input.columns, 'line', 'reason'] });
+  try {
+    await fs.writeFile(file, text);
+  } catch (err) {
+    throw new CliError(`cannot write --rejects ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
 }

@@ -6,7 +6,7 @@ import { isId } from '../chaincode/src/validate';
 import { Api } from './api';
 import { batchSizeOption, connectionOf, type ConnectionOptions } from './common';
 import { dropRepeatedIds } from './certificates-import';
-import { checkColumns, readCsv, type CsvRow } from './csv-file';
+import { checkColumns, readCsv, writeRejects, type CsvRow } from './csv-file';
 import { CliError, ruleMessage } from './errors';
 import { reportImport, runImport, type GoodRow, type RowFailure } from './importer';
 
@@ -62,6 +62,7 @@ function prepareRow(projectId: string, row: CsvRow): GoodRow | RowFailure {
 interface ImportOptions extends ConnectionOptions {
   project: string;
   out?: string;
+  rejects?: string;
   batch: number;
   quiet?: boolean;
 }
@@ -75,6 +76,7 @@ export function donationsCommand(program: Command): void {
     .argument('<file.csv>', 'CSV with a header row')
     .requiredOption('--project <id>', 'project the donations go to')
     .option('--out <file.jsonl>', 'append recorded donations here as JSON lines {id, donation}')
+    .option('--rejects <file.csv>', 'write the rows not imported, with line and reason, to this CSV')
     .option('--batch <n>', 'rows per request, 1 to 1000', batchSizeOption, 1000)
     .option('--quiet', 'no progress output')
     .addHelpText(
@@ -110,6 +112,7 @@ the gateway cannot be reached or refuses the token.`,
         { fileSha256: csv.sha256, rows: good, failures, totalRows: csv.rows.length, batchSize: opts.batch, out: opts.out },
         { quiet: opts.quiet },
       );
+      if (opts.rejects && summary.failed.length > 0) await writeRejects(opts.rejects, csv, summary.failed);
       process.exitCode = reportImport(summary, { done: 'recorded', already: 'already recorded' });
     });
 }

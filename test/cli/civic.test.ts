@@ -132,12 +132,16 @@ describe('civic CLI', function () {
         ]),
       );
       const out = path.join(dir, 'bad.jsonl');
-      const r = await civic(['certificates', 'import', csv, '--type', TYPE, '--out', out, '--url', g.gw.baseUrl, '--token', g.issuer]);
+      const rejects = path.join(dir, 'rejects.csv');
+      const r = await civic(['certificates', 'import', csv, '--type', TYPE, '--out', out, '--rejects', rejects, '--url', g.gw.baseUrl, '--token', g.issuer]);
       expect(r.code, r.stderr + r.stdout).to.equal(1);
       expect(r.stderr).to.match(/^line 7 \(id bad-0006\): .*idNumber is not a valid resident ID number/m);
       expect(r.stderr).to.match(/^line 8 \(id bad-0007\): householdSize must be an integer, got 'three'/m);
       expect(r.stdout).to.match(/issued 6, already issued 0, failed 2/);
       expect(await lineCount(out)).to.equal(6);
+      const rejected = (await fs.readFile(rejects, 'utf8')).trim().split('\n');
+      expect(rejected[0]).to.equal('id,idNumber,name,householdSize,monthlyAllowanceFen,region,line,reason');
+      expect(rejected.slice(1).map((l) => l.split(',')[0])).to.deep.equal(['bad-0006', 'bad-0007']);
       const missing = await g.api('GET', '/api/v1/certificates/bad-0007', { token: g.auditor });
       expect(missing.status).to.equal(404);
     });
