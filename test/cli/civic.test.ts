@@ -108,6 +108,29 @@ describe('civic CLI', function () {
       expect(one.body.type).to.equal(TYPE);
     });
 
+    it('civic events tails the event stream as JSON lines', async function () {
+      const child = spawn(process.execPath, [CIVIC, '--url', g.gw.baseUrl, 'events', '--types', 'certificate.issued', '--json'], {
+        env: { ...process.env, CIVIC_TOKEN: g.auditor },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+      try {
+        await new Promise((r) => setTimeout(r, 500));
+        const issued = await g.api('POST', '/api/v1/certificates', {
+          token: g.issuer,
+          body: { type: TYPE, holder: { idNumber: sampleResidentId(), name: '事件' }, claims: { householdSize: 2, monthlyAllowanceFen: 1000, region: '北京' } },
+        });
+        expect(issued.status).to.equal(201);
+        for (let i = 0; i < 50 && !out.includes(issued.body.id); i++) await new Promise((r) => setTimeout(r, 100));
+        const line = out.split('\n').find((l) => l.includes(issued.body.id));
+        expect(line, out).to.be.a('string');
+        expect(JSON.parse(line as string)).to.include({ event: 'certificate.issued' });
+      } finally {
+        child.kill();
+      }
+    });
+
     it('civic verify reports an issued credential as valid, from a file or stdin', async function () {
       const first = JSON.parse((await fs.readFile(path.join(dir, 'issued.jsonl'), 'utf8')).split('\n')[0]) as { credential: string };
       const jwt = path.join(dir, 'one.jwt');

@@ -1,9 +1,6 @@
-/** An event as a Server-Sent Events client sees it. */
-export interface SseEvent {
-  id?: string;
-  event?: string;
-  data: string;
-}
+import { parseSse, type SseEvent } from '../../cli/events';
+
+export type { SseEvent };
 
 /** A live SSE connection whose events are collected as they arrive. */
 export interface SseStream {
@@ -14,7 +11,7 @@ export interface SseStream {
   close(): void;
 }
 
-/** Opens `GET url` as an event stream with Node's fetch and parses it (`id:`, `event:`, `data:`; a blank line ends an event). */
+/** Opens `GET url` as an event stream with Node's fetch and parses it with the civic CLI's parser. */
 export async function openSse(url: string, headers: Record<string, string>): Promise<SseStream> {
   const abort = new AbortController();
   const res = await fetch(url, { headers: { accept: 'text/event-stream', ...headers }, signal: abort.signal });
@@ -27,23 +24,11 @@ export async function openSse(url: string, headers: Record<string, string>): Pro
       try {
         for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
           buf += decoder.decode(chunk, { stream: true });
-          for (let end = buf.indexOf('\n\n'); end >= 0; end = buf.indexOf('\n\n')) {
-            const frame = buf.slice(0, end);
-            buf = buf.slice(end + 2);
-            const e: SseEvent = { data: '' };
-            let hasData = false;
-            for (const line of frame.split('\n')) {
-              if (line.startsWith('id: ')) e.id = line.slice(4);
-              else if (line.startsWith('event: ')) e.event = line.slice(7);
-              else if (line.startsWith('data: ')) {
-                e.data += line.slice(6);
-                hasData = true;
-              }
-            }
-            if (hasData) {
-              events.push(e);
-              for (const w of waiters) w();
-            }
+          const parsed = parseSse(buf);
+          buf = parsed.rest;
+          for (const e of parsed.events) {
+            events.push(e);
+            for (const w of waiters) w();
           }
         }
       } catch {
