@@ -88,7 +88,7 @@ if [[ "$mode" == fabric ]]; then
   [[ -f "$network_file" ]] || fail "no Fabric network: $network_file is missing (npm run fabric:up)"
   export FABRIC_NETWORK_FILE="$network_file"
   start fabric-start
-  grep -q 'ledger=fabric' "$work/fabric-start.log" || fail "the gateway did not start on Fabric"
+  grep -q '"ledger":"fabric"' "$work/fabric-start.log" || fail "the gateway did not start on Fabric"
   example certificate '"backend":"fabric"' '"valid":true'
   stop_service
   [[ -z "$(git status --porcelain)" ]] || { git status --porcelain; fail "following the README left files git shows"; }
