@@ -45,7 +45,9 @@ wait_until() {
   shift 3
   local deadline=$((SECONDS + timeout))
   until "$@" >/dev/null 2>&1; do
-    if [[ "$name" != - ]] && ! process_is_running "$name"; then
+    # kill -0 rather than the environment marker: a process started a moment ago may not have exec'd
+    # yet, so its environment is still the shell's, and only the PID tells that it is alive.
+    if [[ "$name" != - ]] && ! kill -0 "$(recorded_pid "$name")" 2>/dev/null; then
       log_tail "$name"
       fail "$name exited while waiting for $what"
     fi
