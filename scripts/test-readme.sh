@@ -84,7 +84,7 @@ stop_service
 say "git status is clean after the embedded path"
 
 if [[ "$mode" == fabric ]]; then
-  network_file="${FABRIC_NETWORK_FILE:-$repo/.cache/fabric-net/network.json}"
+  network_file="${FABRIC_NETWORK_FILE:-$repo/.cache/fabric-net/orgs/civil.json}"
   [[ -f "$network_file" ]] || fail "no Fabric network: $network_file is missing (npm run fabric:up)"
   export FABRIC_NETWORK_FILE="$network_file"
   start fabric-start

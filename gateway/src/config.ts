@@ -139,7 +139,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const maxTx = int(env, 'BLOCK_MAX_TX', 500, 1, 10000);
   // The devnet's block cutter needs a positive timeout; 0 used to pass here and fail with a stack trace when the ledger opened.
   const timeoutMs = int(env, 'BLOCK_TIMEOUT_MS', 10, 1, 10000);
-  const fabricNetworkFile = path.resolve(given(env, 'FABRIC_NETWORK_FILE') ?? '.cache/fabric-net/network.json');
+  const fabricNetworkFile = path.resolve(given(env, 'FABRIC_NETWORK_FILE') ?? `.cache/fabric-net/orgs/${gatewayOrg}.json`);
   if (ledger === 'fabric') checkReadableFile('FABRIC_NETWORK_FILE', fabricNetworkFile, 'run npm run fabric:up first');
   const logLevel = oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info');
   const metricsToken = given(env, 'METRICS_TOKEN');

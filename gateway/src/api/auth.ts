@@ -12,13 +12,18 @@ export function principalOf(res: Response): Principal {
 }
 
 /** Requires `Authorization: Bearer <jwt>`; answers 401 otherwise. */
-export function authenticate(verify: Authenticator): RequestHandler {
+export function authenticate(verify: Authenticator, serves: ReadonlySet<string>): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction) => {
     const header = req.get('authorization');
     const match = header ? /^Bearer\s+([A-Za-z0-9._~+/-]+=*)$/i.exec(header.trim()) : null;
     if (!match) return next(new AuthError(header ? 'authorization header must be Bearer <token>' : 'missing bearer token'));
     try {
-      res.locals.principal = await verify(match[1]);
+      const principal = await verify(match[1]);
+      // One gateway per department: it holds its own org's keys only, so it can act for no one else.
+      if (!serves.has(principal.mspId)) {
+        throw new CodedError('ORG_NOT_SERVED', `this gateway acts for ${[...serves].join(', ')} only; use the gateway of ${principal.mspId}`);
+      }
+      res.locals.principal = principal;
       next();
     } catch (err) {
       next(err);

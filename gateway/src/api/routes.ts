@@ -17,7 +17,7 @@ import { invalid } from '../../../chaincode/src/errors';
 /** The v1 routes: Registry, Certificates and Verification here; Charities and donations, and Audit, in their own routers. */
 export function apiRouter(ctx: DomainContext, auth: Authenticator, idempotency: IdempotencyStore): Router {
   const r = Router();
-  const authed = authenticate(auth);
+  const authed = authenticate(auth, new Set(ctx.ledger.certificateAuthorities.keys()));
   const idem = idempotency.middleware();
   const me = (res: Response) => ctx.wallet.forPrincipal(principalOf(res));
 

@@ -1,4 +1,5 @@
 import { FN } from '../../../chaincode/src/functions';
+import { MSP } from '../../../chaincode/src/models';
 import type { SigningIdentity } from '../../../network/pki/types';
 import { write } from './calls';
 import type { DomainContext } from './context';
@@ -19,6 +20,8 @@ export async function bootstrapLedger(
 ): Promise<void> {
   await ensureSigningKey(ctx, admin);
   for (const other of otherAdmins) await ensureSigningKey(ctx, other);
+  // The seeded types are civil affairs' to register; another department's gateway leaves them to civil's.
+  if (admin.mspId !== MSP.civil) return;
   const { items } = await listTypes(ctx);
   const have = new Set(items.map((t) => t.type));
   for (const t of SEED_TYPES) {

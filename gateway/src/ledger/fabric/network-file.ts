@@ -10,7 +10,8 @@ interface NetworkFile {
   orgs: Record<string, {
     mspId: string;
     peer: { endpoint: string; hostOverride?: string; tlsCaCertPath: string };
-    ca: { certPath: string; keyPath: string };
+    /** `keyPath` only in the file of the org itself. */
+    ca: { certPath: string; keyPath?: string };
   }>;
 }
 
@@ -26,10 +27,9 @@ export async function fabricOptionsFromFile(file: string, org: string): Promise<
   const read = (p: string): Promise<string> => fs.readFile(path.resolve(base, p), 'utf8');
   const mine = doc.orgs?.[org];
   if (!doc.channel || !doc.chaincode?.name || !mine) throw new Error(`${file} has no channel, chaincode or org '${org}'`);
-  const cas = new Map<string, CertifiedKey>();
-  for (const o of Object.values(doc.orgs)) {
-    cas.set(o.mspId, { certificatePem: await read(o.ca.certPath), privateKeyPem: await read(o.ca.keyPath) });
-  }
+  // A gateway enrols and signs for its own org only: it takes no other org's key, even from a file that had one.
+  if (!mine.ca?.keyPath) throw new Error(`${file} holds no key of org '${org}'; start this gateway with its org's own file, .cache/fabric-net/orgs/${org}.json`);
+  const cas = new Map<string, CertifiedKey>([[mine.mspId, { certificatePem: await read(mine.ca.certPath), privateKeyPem: await read(mine.ca.keyPath) }]]);
   return {
     channel: doc.channel,
     chaincode: doc.chaincode.name,

@@ -1,0 +1,72 @@
+import http from 'node:http';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { Harness } from '../conformance/harness';
+import { startGateway } from './gateway-harness';
+
+const ORGS = ['civil', 'charity', 'audit'] as const;
+type Org = (typeof ORGS)[number];
+
+/** The org a bearer token claims (read, not verified: the gateway it reaches verifies it). */
+function orgOfAuthorization(header: string | undefined): Org | undefined {
+  const token = /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1];
+  if (!token) return undefined;
+  try {
+    const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { org?: unknown };
+    return ORGS.find((o) => o === claims.org);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A harness of one gateway per department on Fabric, plus the URL of each. */
+export interface DepartmentsHarness extends Harness {
+  gatewayUrl(org: Org): string;
+  /** A token signed with the dev key of `org`'s gateway, whatever org its claims name. */
+  tokenAt(org: Org, claims: Parameters<Harness['token']>[0]): Promise<string>;
+}
+
+/**
+ * One gateway per org on the running Fabric network, each with its own data
+ * directory and its org's own connection file (`orgs/<org>.json`), sharing
+ * only the consortium pepper. They start audit first and civil last, as any
+ * order must work. The suite talks to one URL: a small proxy sends each call
+ * to the gateway of the org its token names (calls without a token go to
+ * civil's), as each department's own systems would.
+ */
+export async function startDepartments(workdir = path.resolve('.cache/fabric-net')): Promise<DepartmentsHarness> {
+  const pepper = randomBytes(32).toString('base64url');
+  const gateways = new Map<Org, Awaited<ReturnType<typeof startGateway>>>();
+  for (const org of ['audit', 'charity', 'civil'] as const) {
+    gateways.set(org, await startGateway({ CIVIC_LEDGER: 'fabric', CIVIC_GATEWAY_ORG: org, CIVIC_PEPPER: pepper, FABRIC_NETWORK_FILE: path.join(workdir, 'orgs', `${org}.json`) }));
+  }
+  const gw = (org: Org) => gateways.get(org) as Awaited<ReturnType<typeof startGateway>>;
+  const proxy = http.createServer((req, res) => {
+    const target = new URL(gw(orgOfAuthorization(req.headers.authorization) ?? 'civil').baseUrl);
+    const upstream = http.request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    upstream.on('error', () => res.destroy());
+    res.on('close', () => upstream.destroy());
+    req.pipe(upstream);
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  const { port } = proxy.address() as AddressInfo;
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    backend: 'fabric',
+    bodyLimitBytes: gw('civil').bodyLimitBytes,
+    gatewayUrl: (org) => gw(org).baseUrl,
+    // Each gateway trusts its own dev key; claims naming no known org go to civil's, as the proxy sends them.
+    token: (claims, o) => gw(ORGS.find((x) => x === claims.org) ?? 'civil').token(claims, o),
+    foreignToken: (claims) => gw(ORGS.find((x) => x === claims.org) ?? 'civil').foreignToken(claims),
+    tokenAt: (org, claims) => gw(org).token(claims),
+    close: async () => {
+      proxy.closeAllConnections();
+      await new Promise<void>((resolve) => proxy.close(() => resolve()));
+      for (const g of gateways.values()) await g.close();
+    },
+  };
+}
