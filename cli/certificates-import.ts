@@ -5,9 +5,9 @@ import { schemaErrors } from '../chaincode/src/schema';
 import { isId } from '../chaincode/src/validate';
 import { Api } from './api';
 import { connectionOf, batchSizeOption, type ConnectionOptions } from './common';
-import { checkColumns, readCsv, writeRejects, type CsvRow } from './csv-file';
+import { checkColumns, readCsv, type CsvRow } from './csv-file';
 import { CliError, ruleMessage } from './errors';
-import { reportImport, runImport, type GoodRow, type RowFailure } from './importer';
+import { importRows, type GoodRow, type RowFailure } from './importer';
 
 /** Scalar JSON Schema types a CSV cell can be converted to. */
 type ScalarType = 'integer' | 'number' | 'boolean' | 'string';
@@ -92,20 +92,6 @@ function prepareRow(type: string, schema: Record<string, unknown>, claimCols: Cl
   return problems.length > 0 ? { line: row.line, id: id || undefined, reason: problems.join('; ') } : { line: row.line, id, item };
 }
 
-/** Marks the later rows of a repeated id as failures: a batch with both would be refused whole. */
-export function dropRepeatedIds(rows: GoodRow[], failures: RowFailure[]): GoodRow[] {
-  const first = new Map<string, number>();
-  return rows.filter((r) => {
-    const at = first.get(r.id);
-    if (at === undefined) {
-      first.set(r.id, r.line);
-      return true;
-    }
-    failures.push({ line: r.line, id: r.id, reason: `id ${r.id} already appears on line ${at}` });
-    return false;
-  });
-}
-
 interface ImportOptions extends ConnectionOptions {
   type: string;
   out?: string;
@@ -155,21 +141,13 @@ Example:
       if (usedNested.length > 0) throw new CliError(`type ${opts.type}: claim${usedNested.length > 1 ? 's' : ''} ${usedNested.join(', ')} ${usedNested.length > 1 ? 'are objects or arrays' : 'is an object or array'}, which CSV import does not support`);
       checkColumns(file, csv.columns, FIXED, [...FIXED, ...columns.map((c) => c.name), ...OPTIONAL]);
 
-      const failures: RowFailure[] = [];
-      let good: GoodRow[] = [];
-      for (const row of csv.rows) {
-        const r = prepareRow(opts.type, certType.schema, columns, row);
-        if ('item' in r) good.push(r);
-        else failures.push(r);
-      }
-      good = dropRepeatedIds(good, failures);
-      const summary = await runImport(
+      process.exitCode = await importRows(
         api,
+        csv,
+        (row) => prepareRow(opts.type, certType.schema, columns, row),
         { noun: 'certificates', batchPath: '/api/v1/certificates/batch', recordPath: (id) => `/api/v1/certificates/${id}`, scope: opts.type, outField: 'credential' },
-        { fileSha256: csv.sha256, rows: good, failures, totalRows: csv.rows.length, batchSize: opts.batch, out: opts.out },
-        { quiet: opts.quiet },
+        opts,
+        { done: 'issued', already: 'already issued' },
       );
-      if (opts.rejects && summary.failed.length > 0) await writeRejects(opts.rejects, csv, summary.failed);
-      process.exitCode = reportImport(summary, { done: 'issued', already: 'already issued' });
     });
 }

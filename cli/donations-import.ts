@@ -5,10 +5,9 @@ import { requireAmount } from '../chaincode/src/money';
 import { isId } from '../chaincode/src/validate';
 import { Api } from './api';
 import { batchSizeOption, connectionOf, type ConnectionOptions } from './common';
-import { dropRepeatedIds } from './certificates-import';
-import { checkColumns, readCsv, writeRejects, type CsvRow } from './csv-file';
+import { checkColumns, readCsv, type CsvRow } from './csv-file';
 import { CliError, ruleMessage } from './errors';
-import { reportImport, runImport, type GoodRow, type RowFailure } from './importer';
+import { importRows, type GoodRow, type RowFailure } from './importer';
 
 const REQUIRED = ['id', 'amount'] as const;
 const ALLOWED = ['id', 'amount', 'idNumber', 'idType', 'anonymous', 'receivedAt', 'channel'] as const;
@@ -98,21 +97,13 @@ the gateway cannot be reached or refuses the token.`,
       const csv = await readCsv(file);
       checkColumns(file, csv.columns, REQUIRED, ALLOWED);
       if (!csv.columns.includes('idNumber') && !csv.columns.includes('anonymous')) throw new CliError(`${file}: needs an idNumber or an anonymous column`);
-      const failures: RowFailure[] = [];
-      let good: GoodRow[] = [];
-      for (const row of csv.rows) {
-        const r = prepareRow(opts.project, row);
-        if ('item' in r) good.push(r);
-        else failures.push(r);
-      }
-      good = dropRepeatedIds(good, failures);
-      const summary = await runImport(
+      process.exitCode = await importRows(
         api,
+        csv,
+        (row) => prepareRow(opts.project, row),
         { noun: 'donations', batchPath: '/api/v1/donations/batch', recordPath: (id) => `/api/v1/donations/${id}`, scope: opts.project, outField: 'donation' },
-        { fileSha256: csv.sha256, rows: good, failures, totalRows: csv.rows.length, batchSize: opts.batch, out: opts.out },
-        { quiet: opts.quiet },
+        opts,
+        { done: 'recorded', already: 'already recorded' },
       );
-      if (opts.rejects && summary.failed.length > 0) await writeRejects(opts.rejects, csv, summary.failed);
-      process.exitCode = reportImport(summary, { done: 'recorded', already: 'already recorded' });
     });
 }

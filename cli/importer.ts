@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { Api, describeFailure, problemOf, seg, type ApiReply } from './api';
+import { writeRejects, type CsvFile, type CsvRow } from './csv-file';
 import { CliError, EXIT } from './errors';
 import { rate, startProgress } from './progress';
 
@@ -207,4 +208,45 @@ export function reportImport(summary: ImportSummary, words: { done: string; alre
       ` in ${summary.seconds.toFixed(1)} s (${summary.rowsPerSecond} rows/s)`,
   );
   return summary.failed.length === 0 ? EXIT.ok : EXIT.incomplete;
+}
+
+/** Marks the later rows of a repeated id as failures: a batch with both would be refused whole. */
+export function dropRepeatedIds(rows: GoodRow[], failures: RowFailure[]): GoodRow[] {
+  const first = new Map<string, number>();
+  return rows.filter((r) => {
+    const at = first.get(r.id);
+    if (at === undefined) {
+      first.set(r.id, r.line);
+      return true;
+    }
+    failures.push({ line: r.line, id: r.id, reason: `id ${r.id} already appears on line ${at}` });
+    return false;
+  });
+}
+
+/**
+ * The whole of an import once the file is read: prepare every row (bad rows
+ * become failures with their line), keep the first row of each id, send the
+ * rest in batches, write the rejects when asked, print the summary; returns
+ * the exit code.
+ */
+export async function importRows(
+  api: Api,
+  csv: CsvFile,
+  prepare: (row: CsvRow) => GoodRow | RowFailure,
+  spec: ImportSpec,
+  opts: { batch: number; out?: string; quiet?: boolean; rejects?: string },
+  words: { done: string; already: string },
+): Promise<number> {
+  const failures: RowFailure[] = [];
+  const prepared: GoodRow[] = [];
+  for (const row of csv.rows) {
+    const r = prepare(row);
+    if ('item' in r) prepared.push(r);
+    else failures.push(r);
+  }
+  const rows = dropRepeatedIds(prepared, failures);
+  const summary = await runImport(api, spec, { fileSha256: csv.sha256, rows, failures, totalRows: csv.rows.length, batchSize: opts.batch, out: opts.out }, { quiet: opts.quiet });
+  if (opts.rejects && summary.failed.length > 0) await writeRejects(opts.rejects, csv, summary.failed);
+  return reportImport(summary, words);
 }
