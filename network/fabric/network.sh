@@ -7,6 +7,10 @@
 #   network.sh down   stop exactly the processes `up` recorded, remove the work
 #                     directory (keep it with --keep or FABRIC_KEEP=1)
 #   network.sh status say whether the network in the work directory is running
+#   network.sh node stop|start NODE
+#                     stop or start one node of the running network, keeping its
+#                     data: orderer0, peer0.<org> or chaincode-<org> (org: civil,
+#                     charity, audit), the names in the pids directory
 #
 # Install the binaries first: npm run fabric:install.
 set -euo pipefail
@@ -132,6 +136,43 @@ status() {
   fi
 }
 
+# start_node NAME — start one stopped node again, with the config and data `up` left.
+start_node() {
+  local name="$1" org
+  if process_is_running "$name"; then
+    log "$name is already running"
+    return 0
+  fi
+  case "$name" in
+    orderer0) start_orderer ;;
+    peer0.*)
+      org="${name#peer0.}"
+      [[ -n "${ORG_MSP[$org]:-}" ]] || fail "unknown node $name"
+      start_peer "$org"
+      ;;
+    chaincode-*)
+      org="${name#chaincode-}"
+      [[ -n "${ORG_MSP[$org]:-}" ]] || fail "unknown node $name"
+      PACKAGE_ID[$org]="$(node -p 'require(process.argv[1]).orgs[process.argv[2]].chaincode.packageId' "$CONNECTION_FILE" "$org")"
+      start_chaincode_server "$org"
+      ;;
+    *) fail "unknown node $name; nodes: orderer0, peer0.<org>, chaincode-<org> (org: ${ORGS[*]})" ;;
+  esac
+}
+
+node_control() {
+  local action="${1:-}" name="${2:-}"
+  [[ -n "$name" && ( "$action" == stop || "$action" == start ) ]] || fail "usage: network.sh node stop|start <orderer0|peer0.<org>|chaincode-<org>>"
+  [[ -f "$CONNECTION_FILE" ]] || fail "no network is up in $WORKDIR (npm run fabric:up)"
+  local org known=0
+  [[ "$name" == orderer0 ]] && known=1
+  for org in "${ORGS[@]}"; do [[ "$name" == "peer0.$org" || "$name" == "chaincode-$org" ]] && known=1; done
+  ((known)) || fail "unknown node $name; nodes: orderer0, peer0.<org>, chaincode-<org> (org: ${ORGS[*]})"
+  log "node $action $name"
+  if [[ "$action" == stop ]]; then stop_process "$name"; else start_node "$name"; fi
+  log "node $action $name: done in $((SECONDS - SCRIPT_STARTED_AT))s"
+}
+
 main() {
   local verb="${1:-}"
   shift || true
@@ -139,7 +180,8 @@ main() {
     up) up "$@" ;;
     down) down "$@" ;;
     status) status "$@" ;;
-    *) fail "usage: network.sh up | down [--keep] | status" ;;
+    node) node_control "$@" ;;
+    *) fail "usage: network.sh up | down [--keep] | status | node stop|start <node>" ;;
   esac
 }
 

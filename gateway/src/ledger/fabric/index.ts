@@ -24,6 +24,13 @@ export interface FabricOptions {
 
 const UNAVAILABLE = new Set([grpc.status.UNAVAILABLE, grpc.status.DEADLINE_EXCEEDED, grpc.status.CANCELLED]);
 
+/** A transport message with every host:port and IP address taken out. */
+export function withoutAddresses(message: string): string {
+  return message
+    .replace(/\b(?:dns:|ipv4:|ipv6:)?\[?[A-Za-z0-9.:-]*[A-Za-z0-9]\]?:\d{2,5}\b/g, '<address>')
+    .replace(/\b\d{1,3}(?:\.\d{1,3}){3}\b/g, '<address>');
+}
+
 /** Turns any fabric-gateway failure into a CodedError. */
 export function toLedgerError(err: unknown): CodedError {
   if (err instanceof CodedError) return err;
@@ -38,12 +45,13 @@ export function toLedgerError(err: unknown): CodedError {
       const parsed = parseCodedMessage(text);
       if (parsed) return new CodedError(parsed.code, parsed.detail, { txId, cause: err });
     }
-    const why = err.details.map((d) => `${d.mspId || d.address}: ${d.message}`).join('; ') || err.message;
+    // Answers go to callers outside the network: name orgs, never hosts or ports.
+    const why = err.details.map((d) => `${d.mspId || 'a peer'}: ${withoutAddresses(d.message)}`).join('; ') || withoutAddresses(err.message);
     if (UNAVAILABLE.has(err.code)) return new CodedError('LEDGER_UNAVAILABLE', `Fabric peer unreachable: ${why}`, { txId, cause: err });
     return new CodedError('LEDGER_UNAVAILABLE', `Fabric refused the request: ${why}`, { txId, cause: err });
   }
   const message = err instanceof Error ? err.message : String(err);
-  return new CodedError('LEDGER_UNAVAILABLE', `Fabric call failed: ${message}`, { cause: err });
+  return new CodedError('LEDGER_UNAVAILABLE', `Fabric call failed: ${withoutAddresses(message)}`, { cause: err });
 }
 
 const utf8 = (b: Uint8Array): string => Buffer.from(b).toString('utf8');
