@@ -20,9 +20,18 @@ function orgOfAuthorization(header: string | undefined): Org | undefined {
   }
 }
 
+/** The environment of a department's gateway on the running network. */
+export function departmentEnv(org: Org, pepper: string, workdir = path.resolve('.cache/fabric-net')): Record<string, string> {
+  return { CIVIC_LEDGER: 'fabric', CIVIC_GATEWAY_ORG: org, CIVIC_PEPPER: pepper, FABRIC_NETWORK_FILE: path.join(workdir, 'orgs', `${org}.json`) };
+}
+
 /** A harness of one gateway per department on Fabric, plus the URL of each. */
 export interface DepartmentsHarness extends Harness {
   gatewayUrl(org: Org): string;
+  /** The consortium pepper the gateways share. */
+  pepper: string;
+  /** The connection file of `org`. */
+  networkFile(org: Org): string;
   /** A token signed with the dev key of `org`'s gateway, whatever org its claims name. */
   tokenAt(org: Org, claims: Parameters<Harness['token']>[0]): Promise<string>;
 }
@@ -59,6 +68,8 @@ export async function startDepartments(workdir = path.resolve('.cache/fabric-net
     backend: 'fabric',
     bodyLimitBytes: gw('civil').bodyLimitBytes,
     gatewayUrl: (org) => gw(org).baseUrl,
+    pepper,
+    networkFile: (org) => path.join(workdir, 'orgs', `${org}.json`),
     // Each gateway trusts its own dev key; claims naming no known org go to civil's, as the proxy sends them.
     token: (claims, o) => gw(ORGS.find((x) => x === claims.org) ?? 'civil').token(claims, o),
     foreignToken: (claims) => gw(ORGS.find((x) => x === claims.org) ?? 'civil').foreignToken(claims),
