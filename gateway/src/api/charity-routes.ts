@@ -3,6 +3,7 @@ import * as charities from '../domain/charities';
 import * as donations from '../domain/donations';
 import { allow, principalOf } from './auth';
 import { h, param, type RouteDeps } from './handler';
+import { withDerivedIds } from './idempotency';
 
 /** The v1 routes of the Charities and donations section. */
 export function charityRoutes({ ctx, authed, idem, me }: RouteDeps): Router {
@@ -19,7 +20,7 @@ export function charityRoutes({ ctx, authed, idem, me }: RouteDeps): Router {
   }));
 
   r.post('/projects', authed, charityUser, idem, h(async (req, res) => {
-    const w = await charities.createProject(ctx, await me(res), principalOf(res).charity, req.body);
+    const w = await charities.createProject(ctx, await me(res), principalOf(res).charity, withDerivedIds(res, req.body));
     res.status(201).json({ ...w.value, txId: w.txId, blockNumber: w.blockNumber });
   }));
   r.get('/projects/:id', authed, h(async (req, res) => {
@@ -27,17 +28,17 @@ export function charityRoutes({ ctx, authed, idem, me }: RouteDeps): Router {
   }));
 
   r.post('/donations', authed, charityUser, idem, h(async (req, res) => {
-    res.status(201).json(await donations.recordDonation(ctx, await me(res), principalOf(res).charity, req.body));
+    res.status(201).json(await donations.recordDonation(ctx, await me(res), principalOf(res).charity, withDerivedIds(res, req.body)));
   }));
   r.post('/donations/batch', authed, charityUser, idem, h(async (req, res) => {
-    res.status(201).json(await donations.importDonations(ctx, await me(res), principalOf(res).charity, req.body));
+    res.status(201).json(await donations.importDonations(ctx, await me(res), principalOf(res).charity, withDerivedIds(res, req.body, true)));
   }));
   r.get('/donations/:id', authed, h(async (req, res) => {
     res.json(await donations.getDonation(ctx, await me(res), param(req, 'id')));
   }));
 
   r.post('/disbursements', authed, charityUser, idem, h(async (req, res) => {
-    res.status(201).json(await donations.recordDisbursement(ctx, await me(res), principalOf(res).charity, req.body));
+    res.status(201).json(await donations.recordDisbursement(ctx, await me(res), principalOf(res).charity, withDerivedIds(res, req.body)));
   }));
   r.get('/disbursements/:id', authed, h(async (req, res) => {
     res.json(await donations.getDisbursement(ctx, await me(res), param(req, 'id')));

@@ -4,6 +4,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import type { Level } from 'level';
 import { openLevel } from '../../../network/devnet/open-level';
 import { makePrivateDir, readOrCreateJson } from '../fs-store';
+import { DERIVED_ID_PREFIX } from '../domain/calls';
 import { principalOf } from './auth';
 import { sendProblem } from './problem';
 
@@ -28,6 +29,7 @@ const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 const TRANSIENT_CODES = new Set(['MVCC_READ_CONFLICT', 'PHANTOM_READ_CONFLICT', 'LEDGER_UNAVAILABLE']);
 
 const ANSWER = 'a:';
+
 const EXPIRY = 'x:';
 const expiryKey = (at: number, slot: string): string => `${EXPIRY}${String(at).padStart(15, '0')}:${slot}`;
 
@@ -130,6 +132,7 @@ export class IdempotencyStore {
       const p = principalOf(res);
       const slot = createHash('sha256').update(`${p.mspId}\u0000${p.sub}\u0000${req.method} ${req.path}\u0000${key}`).digest('hex');
       const requestHash = createHash('sha256').update(JSON.stringify(req.body ?? null)).digest('hex');
+      res.locals.idempotencySlot = slot;
 
       // Claim the slot synchronously after waiting, so concurrent retries queue behind the first.
       for (let waiting = this.#inFlight.get(slot); waiting; waiting = this.#inFlight.get(slot)) await waiting;
@@ -183,4 +186,22 @@ export class IdempotencyStore {
       next();
     };
   }
+}
+
+/**
+ * Fills in the ids a create request left out, derived from the org, the user,
+ * the route and the `Idempotency-Key` (and the item's place in a batch), so
+ * that a retry after a crash between commit and stored answer meets the
+ * record it already wrote instead of writing a second one under a fresh id.
+ * Without a key, the body is returned as it is.
+ */
+export function withDerivedIds(res: Response, body: unknown, batch = false): unknown {
+  const slot = res.locals.idempotencySlot as string | undefined;
+  if (!slot || body === null || typeof body !== 'object' || Array.isArray(body)) return body;
+  const id = (i: number): string => `${DERIVED_ID_PREFIX}${createHash('sha256').update(`${slot}\u0000${i}`).digest('hex').slice(0, 40)}`;
+  const fill = (item: unknown, i: number): unknown =>
+    item !== null && typeof item === 'object' && !Array.isArray(item) && (item as { id?: unknown }).id === undefined ? { ...item, id: id(i) } : item;
+  const b = body as Record<string, unknown>;
+  if (!batch) return fill(b, 0);
+  return Array.isArray(b.items) ? { ...b, items: b.items.map(fill) } : b;
 }

@@ -11,7 +11,7 @@ import { auditRoutes } from './audit-routes';
 import { charityRoutes } from './charity-routes';
 import { eventRoutes } from './event-routes';
 import { h, param } from './handler';
-import type { IdempotencyStore } from './idempotency';
+import { withDerivedIds, type IdempotencyStore } from './idempotency';
 import { invalid } from '../../../chaincode/src/errors';
 
 /** The v1 routes: Registry, Certificates and Verification here; Charities and donations, and Audit, in their own routers. */
@@ -41,10 +41,10 @@ export function apiRouter(ctx: DomainContext, auth: Authenticator, idempotency: 
   const issuer = allow({ roles: ['issuer'] });
   const reader = allow({ roles: ['verifier', 'issuer', 'auditor'] });
   r.post('/certificates', authed, issuer, idem, h(async (req, res) => {
-    res.status(201).json(await certificates.issue(ctx, await me(res), req.body));
+    res.status(201).json(await certificates.issue(ctx, await me(res), withDerivedIds(res, req.body)));
   }));
   r.post('/certificates/batch', authed, issuer, idem, h(async (req, res) => {
-    res.status(201).json(await certificates.issueBatch(ctx, await me(res), req.body));
+    res.status(201).json(await certificates.issueBatch(ctx, await me(res), withDerivedIds(res, req.body, true)));
   }));
   r.post('/certificates/search', authed, reader, h(async (req, res) => {
     res.json(await certificates.searchByHolder(ctx, await me(res), req.body));

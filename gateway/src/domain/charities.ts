@@ -4,7 +4,7 @@ import { parseCharityInput, parseProjectInput } from '../../../chaincode/src/cha
 import type { Charity, Project } from '../../../chaincode/src/models';
 import type { SigningIdentity } from '../../../network/pki/types';
 import { rememberBlock } from './block-numbers';
-import { read, write, type Written } from './calls';
+import { alreadyWritten, read, write, writeOnce, type Written } from './calls';
 import type { DomainContext } from './context';
 import { objectField } from './input';
 import { CodedError } from '../../../chaincode/src/errors';
@@ -33,7 +33,11 @@ export async function createProject(ctx: DomainContext, who: SigningIdentity, ch
   requireActingCharity(charity);
   const b = objectField(body, 'body');
   const input = parseProjectInput({ ...b, id: b.id ?? randomUUID() });
-  const w = await write<Project>(ctx, who, FN.createProject, [JSON.stringify(input)]);
+  const w = await writeOnce(
+    [input.id],
+    () => write<Project>(ctx, who, FN.createProject, [JSON.stringify(input)]),
+    () => alreadyWritten(ctx, getProject(ctx, who, input.id)),
+  );
   rememberBlock(ctx, w.txId, w.blockNumber);
   return w;
 }

@@ -11,7 +11,7 @@ import {
 import type { SigningIdentity } from '../../../network/pki/types';
 import { pseudonym } from '../credentials/holder-ref';
 import { rememberBlock } from './block-numbers';
-import { read, write, type Written } from './calls';
+import { alreadyWritten, read, write, writeOnce, type Written } from './calls';
 import { requireActingCharity } from './charities';
 import { remember, type DomainContext } from './context';
 import { booleanField, objectField, personField } from './input';
@@ -102,7 +102,11 @@ function landed<T>(ctx: DomainContext, w: Written<T>): Written<T> {
 export async function recordDonation(ctx: DomainContext, who: SigningIdentity, charity: string | undefined, body: unknown) {
   const input = donationInput(ctx, body, 'body');
   const charityId = await requireOwnProjects(ctx, who, charity, [input.projectId]);
-  const w = landed(ctx, await serialised(ctx, charityId, () => write<Donation>(ctx, who, FN.recordDonation, [JSON.stringify(input)])));
+  const w = await writeOnce(
+    [input.id],
+    async () => landed(ctx, await serialised(ctx, charityId, () => write<Donation>(ctx, who, FN.recordDonation, [JSON.stringify(input)]))),
+    () => alreadyWritten(ctx, getDonation(ctx, who, input.id)),
+  );
   return { id: w.value.id, donation: w.value, txId: w.txId, blockNumber: w.blockNumber };
 }
 
@@ -114,7 +118,15 @@ export async function importDonations(ctx: DomainContext, who: SigningIdentity, 
   }
   const inputs = b.items.map((item, i) => donationInput(ctx, item, `items[${i}]`));
   const charityId = await requireOwnProjects(ctx, who, charity, inputs.map((i) => i.projectId));
-  const w = landed(ctx, await serialised(ctx, charityId, () => write<Donation[]>(ctx, who, FN.importDonations, [JSON.stringify(inputs)])));
+  const w = await writeOnce(
+    inputs.map((i) => i.id),
+    async () => landed(ctx, await serialised(ctx, charityId, () => write<Donation[]>(ctx, who, FN.importDonations, [JSON.stringify(inputs)]))),
+    async () => {
+      const all = await Promise.all(inputs.map((i) => getDonation(ctx, who, i.id)));
+      const first = await alreadyWritten(ctx, Promise.resolve(all[0]));
+      return { ...first, value: all };
+    },
+  );
   return { items: w.value.map((donation) => ({ id: donation.id, donation })), txId: w.txId, blockNumber: w.blockNumber };
 }
 
@@ -122,7 +134,11 @@ export async function importDonations(ctx: DomainContext, who: SigningIdentity, 
 export async function recordDisbursement(ctx: DomainContext, who: SigningIdentity, charity: string | undefined, body: unknown) {
   const input = disbursementInput(ctx, body);
   const charityId = await requireOwnProjects(ctx, who, charity, [input.projectId]);
-  const w = landed(ctx, await serialised(ctx, charityId, () => write<Disbursement>(ctx, who, FN.recordDisbursement, [JSON.stringify(input)])));
+  const w = await writeOnce(
+    [input.id],
+    async () => landed(ctx, await serialised(ctx, charityId, () => write<Disbursement>(ctx, who, FN.recordDisbursement, [JSON.stringify(input)]))),
+    () => alreadyWritten(ctx, getDisbursement(ctx, who, input.id)),
+  );
   return { id: w.value.id, disbursement: w.value, txId: w.txId, blockNumber: w.blockNumber };
 }
 

@@ -1,0 +1,61 @@
+import { expect } from 'chai';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { loadDevKey, signDevToken } from '../../gateway/src/auth/dev-key';
+import { sampleCreditCode } from '../../scripts/sample-ids';
+import { lowIncomeBody, newIdNumber } from '../conformance/certificates';
+import { tempDir } from '../support/gateway-harness';
+import { client } from '../support/http';
+import { startGatewayProcess, stopProcess } from '../support/process';
+
+describe('exactly once across a crash between commit and stored answer', function () {
+  this.timeout(90_000);
+
+  it('answers a retry with the record the first attempt wrote, and writes nothing twice', async function () {
+    const dataDir = await tempDir('civic-once-');
+    try {
+      let gw = await startGatewayProcess(dataDir);
+      const key = await loadDevKey(dataDir);
+      const opts = { issuer: 'civic-ledger-dev', audience: 'civic-ledger', ttlSeconds: 600 };
+      const registrar = await signDevToken(key, { sub: 'reg', org: 'civil', roles: ['registrar'] }, opts);
+      const staff = await signDevToken(key, { sub: 'staff', org: 'charity', roles: ['charity'], charity: 'once' }, opts);
+      const issuer = await signDevToken(key, { sub: 'clerk', org: 'civil', roles: ['issuer', 'verifier'] }, opts);
+      let api = client(gw.baseUrl);
+      expect((await api('POST', '/api/v1/charities', { token: registrar, body: { id: 'once', name: '一次基金会', creditCode: sampleCreditCode(), publicFundraising: false } })).status).to.equal(201);
+      const project = { title: '助学', targetAmount: 100_000 };
+      const donation = { projectId: '', amount: 500, donor: { anonymous: true } };
+      const certificate = lowIncomeBody(newIdNumber());
+      const p1 = await api('POST', '/api/v1/projects', { token: staff, body: project, headers: { 'idempotency-key': 'p-1' } });
+      expect(p1.status).to.equal(201);
+      donation.projectId = p1.body.id;
+      const d1 = await api('POST', '/api/v1/donations', { token: staff, body: donation, headers: { 'idempotency-key': 'd-1' } });
+      const c1 = await api('POST', '/api/v1/certificates', { token: issuer, body: certificate, headers: { 'idempotency-key': 'c-1' } });
+      expect([d1.status, c1.status]).to.deep.equal([201, 201]);
+
+      // The crash: the writes committed, but the stored answers are gone.
+      await stopProcess(gw.child, 'SIGKILL');
+      await fs.rm(path.join(dataDir, 'gateway', 'idempotency'), { recursive: true, force: true });
+      gw = await startGatewayProcess(dataDir);
+      api = client(gw.baseUrl);
+
+      const p2 = await api('POST', '/api/v1/projects', { token: staff, body: project, headers: { 'idempotency-key': 'p-1' } });
+      expect(p2.status, JSON.stringify(p2.body)).to.equal(201);
+      expect(p2.body).to.include({ id: p1.body.id, txId: p1.body.txId, blockNumber: p1.body.blockNumber });
+      const d2 = await api('POST', '/api/v1/donations', { token: staff, body: donation, headers: { 'idempotency-key': 'd-1' } });
+      expect(d2.status, JSON.stringify(d2.body)).to.equal(201);
+      expect(d2.body).to.include({ id: d1.body.id, txId: d1.body.txId, blockNumber: d1.body.blockNumber });
+      const after = await api('GET', `/api/v1/projects/${p1.body.id}`, { token: staff });
+      expect(after.body).to.include({ raised: 500, donationCount: 1 });
+
+      // A certificate's credential cannot be rebuilt, but no second certificate is issued either.
+      const c2 = await api('POST', '/api/v1/certificates', { token: issuer, body: certificate, headers: { 'idempotency-key': 'c-1' } });
+      expect(c2.status).to.equal(409);
+      expect(c2.body.code).to.equal('DUPLICATE_ID');
+      const held = await api('POST', '/api/v1/certificates/search', { token: issuer, body: { holder: { idNumber: certificate.holder.idNumber } } });
+      expect(held.body.items.map((i: { id: string }) => i.id)).to.deep.equal([c1.body.id]);
+      await stopProcess(gw.child);
+    } finally {
+      await fs.rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
