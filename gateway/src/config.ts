@@ -28,6 +28,8 @@ export interface Config {
   /** With CIVIC_LEDGER=fabric: the connection file written by `npm run fabric:up`. */
   fabricNetworkFile: string;
   block: { maxTx: number; timeoutMs: number };
+  /** Embedded ledger: simulate each transaction twice, in two time zones, and refuse it when they differ (tests). */
+  checkDeterminism: boolean;
   /** Lowest level of the JSON log lines written to stdout (LOG_LEVEL). */
   logLevel: LogLevel;
   /** When set, `/metrics` answers only `Authorization: Bearer <metricsToken>`. */
@@ -166,6 +168,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mvccRetries,
     fabricNetworkFile,
     block: { maxTx, timeoutMs },
+    checkDeterminism: oneOf(env, 'EMBEDDED_CHECK_DETERMINISM', ['0', '1'] as const, '0') === '1',
     logLevel,
     metricsToken,
   };

@@ -51,7 +51,7 @@ async function loadPepper(config: Config): Promise<string> {
 
 async function openLedger(config: Config): Promise<Ledger> {
   if (config.ledger === 'embedded') {
-    return ledgers.embedded({ dataDir: config.dataDir, block: config.block });
+    return ledgers.embedded({ dataDir: config.dataDir, block: config.block, checkDeterminism: config.checkDeterminism });
   }
   return ledgers.fabric(await fabricOptionsFromFile(config.fabricNetworkFile, config.gatewayOrg));
 }

@@ -7,11 +7,12 @@ import { BlockCutter } from './block-cutter';
 import { ChainVerifier, computeBlockHash, computeDataHash } from './chain';
 import { buildContractRouter, memoizeCertificateParsing, setChaincodeLogLevel } from './chaincode';
 import { timestampToIso } from './clock';
-import { Endorsers } from './endorser';
-import { CommitError } from './errors';
+import { Endorsers, type SimulationResult } from './endorser';
+import { CommitError, EndorseError } from './errors';
 import { LedgerStore } from './ledger-store';
+import { rwSetToJson } from './rwset';
 import { MspRegistry } from './msp';
-import { buildProposal, createSignedProposal, type OrderedTx, type TransactionEnvelope } from './transaction';
+import { buildProposal, createSignedProposal, type OrderedTx, type SignedProposal, type TransactionEnvelope } from './transaction';
 import type {
   ChainVerification,
   ChaincodeEvent,
@@ -65,6 +66,7 @@ class DevnetImpl implements Devnet {
   readonly #required: number;
   readonly #sync: boolean;
   readonly #listeners = new Set<(event: ChaincodeEvent) => void>();
+  readonly #checkDeterminism: boolean;
   readonly #endorsing = new Set<Promise<unknown>>();
   readonly #blocks: Waiting[][] = [];
   #committer: Promise<void> | undefined;
@@ -84,6 +86,7 @@ class DevnetImpl implements Devnet {
     this.#height = parts.height;
     this.#lastHash = parts.lastHash;
     this.#sync = options.sync ?? DEVNET_DEFAULTS.sync;
+    this.#checkDeterminism = options.checkDeterminism ?? false;
     this.#msp = new MspRegistry(config.orgs);
     this.#required = requiredOrgs(config.endorsementPolicy, config.orgs.length);
     this.#endorsers = new Endorsers({
@@ -132,7 +135,9 @@ class DevnetImpl implements Devnet {
         try {
           const sp = await signing;
           await this.#endorsers.checkProposal(sp);
-          tx = await this.#endorsers.endorse(sp, await this.#endorsers.simulate(sp));
+          const sim = await this.#endorsers.simulate(sp);
+          if (this.#checkDeterminism) await this.#compareWithSecondPeer(sp, sim);
+          tx = await this.#endorsers.endorse(sp, sim);
         } finally {
           this.#ordering--;
         }
@@ -267,6 +272,28 @@ class DevnetImpl implements Devnet {
       // An invalid transaction wrote nothing.
       writes: validationCode === 'VALID' ? env.response.rwset.writes.map((w) => w.key) : [],
     };
+  }
+
+  /**
+   * Simulates `sp` again, in a time zone far from the first (as a peer of
+   * another org elsewhere would), and refuses the transaction when anything
+   * it would sign differs. TZ is process-wide, so only test runs turn this on.
+   */
+  async #compareWithSecondPeer(sp: SignedProposal, first: SimulationResult): Promise<void> {
+    const zone = process.env.TZ;
+    process.env.TZ = zone === 'Pacific/Kiritimati' ? 'America/Adak' : 'Pacific/Kiritimati';
+    let second: SimulationResult;
+    try {
+      second = await this.#endorsers.simulate(sp);
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
+    const signed = (s: SimulationResult): string =>
+      JSON.stringify([rwSetToJson(s.rwset), s.status, s.message, s.payload.toString('base64'), s.event?.name ?? null, s.event?.payload.toString('base64') ?? null]);
+    if (signed(first) !== signed(second)) {
+      throw new EndorseError(`ENDORSEMENT_POLICY_FAILURE: two endorsers' simulations of ${sp.proposal.fn} differ (non-deterministic chaincode)`, sp.proposal.txId);
+    }
   }
 
   /** The chaincode events of blocks [from, to), read back from the stored blocks, in block and transaction order. */

@@ -58,6 +58,13 @@ export interface DevnetOptions {
    * CORE_CHAINCODE_LOGGING_LEVEL, else 'CRITICAL' (quiet).
    */
   chaincodeLogLevel?: ChaincodeLogLevel;
+  /**
+   * Simulate every submitted transaction twice, as two endorsing orgs' peers
+   * would, the second time in another time zone, and refuse it when the
+   * read/write sets, responses or events differ: non-deterministic chaincode
+   * then fails a test instead of a production endorsement. Default false.
+   */
+  checkDeterminism?: boolean;
 }
 
 /** What a committed transaction returns to its submitter. */

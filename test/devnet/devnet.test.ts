@@ -17,6 +17,29 @@ use(chaiAsPromised);
 
 const [A, B, C] = ORGS.map((o) => o.mspId);
 
+describe('devnet determinism check', function () {
+  it('refuses a transaction whose two simulations in different time zones differ, and passes deterministic ones', async function () {
+    const dir = await tempDir();
+    const net = await open(dir, { checkDeterminism: true });
+    try {
+      const user = await userOf(net, ORGS[0].mspId, 'u1');
+      await net.submit(user, 'Fixture:Put', ['k', 'v']);
+      await expect(net.submit(user, 'Fixture:PutLocalHour', ['h'])).to.be.rejectedWith(EndorseError, /^ENDORSEMENT_POLICY_FAILURE: .*differ/);
+    } finally {
+      await net.close();
+      await removeDir(dir);
+    }
+    const plain = await tempDir();
+    const loose = await open(plain);
+    try {
+      await loose.submit(await userOf(loose, ORGS[0].mspId, 'u1'), 'Fixture:PutLocalHour', ['h']);
+    } finally {
+      await loose.close();
+      await removeDir(plain);
+    }
+  });
+});
+
 describe('devnet', function () {
   this.timeout(30_000);
   let dir: string;

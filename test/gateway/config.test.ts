@@ -11,7 +11,7 @@ const MAIN = path.resolve(__dirname, '../../gateway/src/main.js');
 /** Every variable loadConfig reads: removed from inherited environments so a developer's shell cannot change the outcome. */
 const CONFIG_VARS = [
   'PORT', 'HOST', 'CIVIC_DATA_DIR', 'CIVIC_LEDGER', 'CIVIC_GATEWAY_ORG', 'CIVIC_PEPPER', 'PUBLIC_BASE_URL', 'BODY_LIMIT_BYTES',
-  'AUTH_JWKS_URL', 'AUTH_ISSUER', 'AUTH_AUDIENCE', 'AUTH_MAX_TOKEN_TTL', 'MVCC_RETRIES', 'BLOCK_MAX_TX', 'BLOCK_TIMEOUT_MS', 'FABRIC_NETWORK_FILE', 'LOG_LEVEL', 'METRICS_TOKEN',
+  'AUTH_JWKS_URL', 'AUTH_ISSUER', 'AUTH_AUDIENCE', 'AUTH_MAX_TOKEN_TTL', 'MVCC_RETRIES', 'BLOCK_MAX_TX', 'BLOCK_TIMEOUT_MS', 'FABRIC_NETWORK_FILE', 'LOG_LEVEL', 'METRICS_TOKEN', 'EMBEDDED_CHECK_DETERMINISM',
 ];
 
 /** loadConfig only resolves the directory; nothing is created there. */

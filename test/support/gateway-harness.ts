@@ -30,7 +30,7 @@ export async function startGateway(
   options: GatewayOptions = {},
 ): Promise<Harness & { service: Service; config: Config; dataDir: string }> {
   const dataDir = await tempDir();
-  const config = loadConfig({ CIVIC_DATA_DIR: dataDir, PORT: '0', BODY_LIMIT_BYTES: String(1024 * 1024), ...env });
+  const config = loadConfig({ CIVIC_DATA_DIR: dataDir, PORT: '0', BODY_LIMIT_BYTES: String(1024 * 1024), EMBEDDED_CHECK_DETERMINISM: process.env.EMBEDDED_CHECK_DETERMINISM ?? '1', ...env });
   const logger = options.logStream ? createLogger(config.logLevel, options.logStream) : createLogger('silent');
   const service = await openService(config, { logger });
   const server: Server = service.app.listen(0, '127.0.0.1');

@@ -10,6 +10,8 @@ export interface EmbeddedOptions {
   /** The devnet's LedgerDB and crypto live here. */
   dataDir: string;
   block?: { maxTx?: number; timeoutMs?: number };
+  /** See the devnet's `checkDeterminism`. */
+  checkDeterminism?: boolean;
 }
 
 /** Channel and chaincode names, the same on the embedded ledger and on Fabric. */
@@ -141,6 +143,7 @@ export async function embedded(options: EmbeddedOptions): Promise<Ledger> {
     channel: CHANNEL,
     chaincodeName: CHAINCODE,
     block: options.block,
+    checkDeterminism: options.checkDeterminism,
   });
   return new EmbeddedLedger(devnet);
 }
