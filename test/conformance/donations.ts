@@ -571,6 +571,8 @@ export function donationScenarios(opts: SuiteOptions): void {
         expect(r.body.checkedBlocks).to.be.a('number').greaterThan(0);
         expect(r.body.checkedBlocks).to.be.at.most(r.body.height);
         expect(r.body).to.not.have.property('firstBadBlock');
+        // On Fabric every block after the genesis block must also carry a valid orderer signature.
+        if (h.backend === 'fabric') expect(r.body.checks).to.include.members(['data-hash', 'hash-chain', 'orderer-signatures']);
       });
 
       it("shows an entity's history oldest first, a page at a time, with blocks", async function () {

@@ -1,9 +1,10 @@
 import { expect } from 'chai';
-import { generateKeyPairSync, sign, verify } from 'node:crypto';
+import { X509Certificate, generateKeyPairSync, sign, verify } from 'node:crypto';
 import { newNodeSigner } from '../../gateway/src/ledger/fabric/signer';
 import * as grpc from '@grpc/grpc-js';
 import { CommitError, GatewayError } from '@hyperledger/fabric-gateway';
-import { peer } from '@hyperledger/fabric-protos';
+import { common, msp, peer } from '@hyperledger/fabric-protos';
+import { createCA, enrol } from '../../network/pki';
 import { blockDataHash, blockHeaderBytes, blockHeaderHash, FabricChainVerifier, type FabricBlock } from '../../gateway/src/ledger/fabric/block-chain';
 import { toLedgerError } from '../../gateway/src/ledger/fabric';
 
@@ -45,6 +46,48 @@ describe('Fabric block hash chain', function () {
     const w = new FabricChainVerifier();
     for (const b of relinked) w.add(b);
     expect(w.result()).to.include({ ok: false, firstBadBlock: 2 });
+  });
+});
+
+describe('Fabric orderer signatures', function () {
+  /** Signs a block as an orderer does: over metadata value, signature header and header bytes. */
+  function signBlock(block: FabricBlock, signer: { mspId: string; certificatePem: string; privateKeyPem: string }): FabricBlock {
+    const creator = new msp.SerializedIdentity();
+    creator.setMspid(signer.mspId);
+    creator.setIdBytes(Buffer.from(signer.certificatePem));
+    const sh = new common.SignatureHeader();
+    sh.setCreator(creator.serializeBinary());
+    sh.setNonce(Buffer.from('nonce'));
+    const signatureHeader = sh.serializeBinary();
+    const metadataValue = Buffer.from('orderer-block-metadata');
+    const signature = sign('sha256', Buffer.concat([metadataValue, signatureHeader, blockHeaderBytes(block.header)]), signer.privateKeyPem);
+    return { ...block, metadataValue, signatures: [{ signatureHeader, signature }] };
+  }
+
+  it('accepts blocks an orderer of the channel signed, and refuses rewritten, unsigned or foreign-signed ones', async function () {
+    const ordererCa = await createCA({ commonName: 'ca.orderer', organization: 'Orderer' });
+    const orderer = { mspId: 'OrdererMSP', ...(await enrol(ordererCa, { commonName: 'orderer0', nodeRole: 'orderer' })) };
+    const strangerCa = await createCA({ commonName: 'ca.orderer', organization: 'Orderer' });
+    const stranger = { mspId: 'OrdererMSP', ...(await enrol(strangerCa, { commonName: 'orderer0', nodeRole: 'orderer' })) };
+    const roots = new Map([['OrdererMSP', [new X509Certificate(ordererCa.certificatePem)]]]);
+    const run = (blocks: FabricBlock[]) => {
+      const v = new FabricChainVerifier({ number: 0n }, roots);
+      for (const b of blocks) v.add(b);
+      return v.result();
+    };
+    const signedChain = chain(4).map((b, i) => (i === 0 ? b : signBlock(b, orderer)));
+    expect(run(signedChain)).to.deep.equal({ ok: true, checkedBlocks: 4 });
+
+    // A lying peer rewrites block 2 and recomputes its data hash; the orderer's signature no longer covers it.
+    const rewritten = chain(4).map((b, i) => (i === 0 ? b : signBlock(b, orderer)));
+    rewritten[2].data[0] = Buffer.from('tx-2-forged');
+    rewritten[2].header.dataHash = blockDataHash(rewritten[2].data);
+    expect(run(rewritten)).to.include({ ok: false, firstBadBlock: 2, reason: 'no valid orderer signature' });
+
+    const unsigned = chain(4).map((b, i) => (i === 0 || i === 3 ? b : signBlock(b, orderer)));
+    expect(run(unsigned)).to.include({ ok: false, firstBadBlock: 3 });
+    const foreign = chain(4).map((b, i) => (i === 0 ? b : signBlock(b, i === 1 ? stranger : orderer)));
+    expect(run(foreign)).to.include({ ok: false, firstBadBlock: 1 });
   });
 });
 

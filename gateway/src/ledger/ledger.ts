@@ -28,6 +28,8 @@ export interface ChainCheck {
   height: number;
   checkedBlocks: number;
   firstBadBlock?: number;
+  /** Which checks ran over every block, e.g. data-hash, hash-chain, orderer-signatures. */
+  checks?: string[];
 }
 
 /** A chaincode event, delivered after commit in block order. */

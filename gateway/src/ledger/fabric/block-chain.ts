@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import { createHash, type X509Certificate } from 'node:crypto';
+import { ordererSigned, type BlockSignature } from './block-signatures';
 
 /** The parts of a Fabric block that its hash chain covers. */
 export interface FabricBlockHeader {
@@ -11,6 +12,9 @@ export interface FabricBlockHeader {
 export interface FabricBlock {
   header: FabricBlockHeader;
   data: Uint8Array[];
+  /** The SIGNATURES metadata: its value and the orderer signatures over it and the header. */
+  metadataValue?: Uint8Array;
+  signatures?: BlockSignature[];
 }
 
 function derLength(n: number): Buffer {
@@ -74,9 +78,18 @@ export class FabricChainVerifier {
   #checked = 0;
   #bad: { block: number; reason: string } | undefined;
 
-  constructor(start: { number: bigint; previousHeaderHash?: Uint8Array } = { number: 0n }) {
+  readonly #ordererRoots: ReadonlyMap<string, X509Certificate[]> | undefined;
+
+  /**
+   * With `ordererRoots` (the orderer orgs' root certificates from the
+   * channel config), every block after the genesis block must also carry a
+   * valid orderer signature, so a peer that rewrites a block and its hashes
+   * is still caught.
+   */
+  constructor(start: { number: bigint; previousHeaderHash?: Uint8Array } = { number: 0n }, ordererRoots?: ReadonlyMap<string, X509Certificate[]>) {
     this.#next = start.number;
     this.#previous = start.previousHeaderHash ? Buffer.from(start.previousHeaderHash) : undefined;
+    this.#ordererRoots = ordererRoots;
   }
 
   /** Feeds the next block; returns false once a bad block has been seen. */
@@ -91,6 +104,10 @@ export class FabricChainVerifier {
     if (!blockDataHash(block.data).equals(Buffer.from(block.header.dataHash))) return fail('data hash does not match the transactions');
     if (this.#previous && !this.#previous.equals(Buffer.from(block.header.previousHash))) {
       return fail('previous hash does not match the header of the block before');
+    }
+    if (this.#ordererRoots && block.header.number > 0n) {
+      const parts = { header: block.header, metadataValue: block.metadataValue ?? new Uint8Array(), signatures: block.signatures ?? [] };
+      if (!ordererSigned(parts, this.#ordererRoots)) return fail('no valid orderer signature');
     }
     this.#previous = blockHeaderHash(block.header);
     this.#next += 1n;

@@ -5,6 +5,7 @@ import { enrol } from '../../../../network/pki';
 import type { CertifiedKey, SigningIdentity } from '../../../../network/pki/types';
 import type { ChainCheck, Committed, Ledger, LedgerEvent, LedgerTransaction } from '../ledger';
 import { FabricChainVerifier } from './block-chain';
+import { ordererRootsOf } from './block-signatures';
 import { newNodeSigner } from './signer';
 import { decodeBlock, decodeTransaction, validationCodeName } from './transactions';
 import { CodedError, isErrorCode, parseCodedMessage } from '../../../../chaincode/src/errors';
@@ -169,16 +170,18 @@ class FabricLedger implements Ledger {
   async verifyChain(): Promise<ChainCheck> {
     const info = await this.#chainInfo();
     const height = info.getHeight();
-    const verifier = new FabricChainVerifier();
+    // The orderer orgs' roots come from the genesis block's channel config; every later block must be signed by one of them.
+    const genesis = decodeBlock(await this.#qscc('GetBlockByNumber', '0'));
+    const verifier = new FabricChainVerifier({ number: 0n }, ordererRootsOf(genesis.data[0]));
     for (let n = 0; n < height; n++) {
-      const block = decodeBlock(await this.#qscc('GetBlockByNumber', String(n)));
+      const block = n === 0 ? genesis : decodeBlock(await this.#qscc('GetBlockByNumber', String(n)));
       if (!verifier.add(block)) break;
     }
     const r = verifier.result();
     if (r.ok && verifier.lastHeaderHash && !verifier.lastHeaderHash.equals(Buffer.from(info.getCurrentblockhash_asU8()))) {
       return { ok: false, height, checkedBlocks: r.checkedBlocks, firstBadBlock: height - 1 };
     }
-    return { ok: r.ok, height, checkedBlocks: r.checkedBlocks, firstBadBlock: r.firstBadBlock };
+    return { ok: r.ok, height, checkedBlocks: r.checkedBlocks, firstBadBlock: r.firstBadBlock, checks: ['data-hash', 'hash-chain', 'orderer-signatures'] };
   }
 
   subscribe(listener: (event: LedgerEvent) => void, options: { fromBlock?: number } = {}): () => void {

@@ -1,6 +1,8 @@
 import { common, ledger, msp, peer } from '@hyperledger/fabric-protos';
 import { clientIdOf } from '../../../../network/pki';
 import type { LedgerTransaction } from '../ledger';
+import type { FabricBlock } from './block-chain';
+import { blockSignaturesOf } from './block-signatures';
 
 const CODE_NAMES = new Map<number, string>(Object.entries(peer.TxValidationCode).map(([name, code]) => [code as number, name]));
 
@@ -79,14 +81,17 @@ export function decodeTransaction(
 }
 
 /** Reads a block's header, envelopes and validation codes. */
-export function decodeBlock(bytes: Uint8Array): { header: { number: bigint; previousHash: Uint8Array; dataHash: Uint8Array }; data: Uint8Array[]; codes: Uint8Array } {
+export function decodeBlock(bytes: Uint8Array): FabricBlock & { codes: Uint8Array } {
   const block = common.Block.deserializeBinary(bytes);
   const header = block.getHeader();
   if (!header) throw new TypeError('block has no header');
   const metadata = block.getMetadata()?.getMetadataList_asU8() ?? [];
+  const signed = blockSignaturesOf(metadata[common.BlockMetadataIndex.SIGNATURES]);
   return {
     header: { number: BigInt(header.getNumber()), previousHash: header.getPreviousHash_asU8(), dataHash: header.getDataHash_asU8() },
     data: block.getData()?.getDataList_asU8() ?? [],
     codes: metadata[common.BlockMetadataIndex.TRANSACTIONS_FILTER] ?? new Uint8Array(),
+    metadataValue: signed.value,
+    signatures: signed.signatures,
   };
 }
