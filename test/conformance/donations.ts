@@ -571,8 +571,12 @@ export function donationScenarios(opts: SuiteOptions): void {
         expect(r.body.checkedBlocks).to.be.a('number').greaterThan(0);
         expect(r.body.checkedBlocks).to.be.at.most(r.body.height);
         expect(r.body).to.not.have.property('firstBadBlock');
-        // On Fabric every block after the genesis block must also carry a valid orderer signature.
-        if (h.backend === 'fabric') expect(r.body.checks).to.include.members(['data-hash', 'hash-chain', 'orderer-signatures']);
+        // On Fabric every block after the genesis block must also carry a valid orderer signature, and another
+        // org's peer must hold the same chain head.
+        if (h.backend === 'fabric') {
+          expect(r.body.checks).to.include.members(['data-hash', 'hash-chain', 'orderer-signatures']);
+          expect(r.body.checks.some((c: string) => c.startsWith('second-peer:'))).to.equal(true);
+        }
       });
 
       it("shows an entity's history oldest first, a page at a time, with blocks", async function () {

@@ -77,6 +77,7 @@ export class FabricChainVerifier {
   #next: bigint;
   #checked = 0;
   #bad: { block: number; reason: string } | undefined;
+  readonly #hashes: Buffer[] = [];
 
   readonly #ordererRoots: ReadonlyMap<string, X509Certificate[]> | undefined;
 
@@ -110,9 +111,15 @@ export class FabricChainVerifier {
       if (!ordererSigned(parts, this.#ordererRoots)) return fail('no valid orderer signature');
     }
     this.#previous = blockHeaderHash(block.header);
+    this.#hashes.push(this.#previous);
     this.#next += 1n;
     this.#checked++;
     return true;
+  }
+
+  /** Header hashes of the accepted blocks, in order (index = block number when the run starts at 0). */
+  get headerHashes(): readonly Buffer[] {
+    return this.#hashes;
   }
 
   /** Hash of the last accepted header. */

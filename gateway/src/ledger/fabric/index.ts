@@ -4,7 +4,7 @@ import { CommitError, GatewayError, connect, hash, type Contract, type Gateway, 
 import { enrol } from '../../../../network/pki';
 import type { CertifiedKey, SigningIdentity } from '../../../../network/pki/types';
 import type { ChainCheck, Committed, Ledger, LedgerEvent, LedgerTransaction } from '../ledger';
-import { FabricChainVerifier } from './block-chain';
+import { FabricChainVerifier, blockHeaderHash } from './block-chain';
 import { ordererRootsOf } from './block-signatures';
 import { newNodeSigner } from './signer';
 import { decodeBlock, decodeTransaction, validationCodeName } from './transactions';
@@ -18,6 +18,8 @@ export interface FabricOptions {
   peer: { endpoint: string; tlsRootCertPem: string; hostAlias?: string };
   /** The MSP this gateway's own reader identity belongs to. */
   mspId: string;
+  /** Other orgs' peers, asked for a second opinion on the chain head when ledger verification runs. */
+  otherPeers?: Array<{ mspId: string; endpoint: string; tlsRootCertPem: string; hostAlias?: string }>;
   /** Org CAs that enrol wallet users, by MSP ID (cryptogen's or Fabric CA's signing key). */
   certificateAuthorities: ReadonlyMap<string, CertifiedKey>;
   timeoutsMs?: { evaluate?: number; endorse?: number; submit?: number; commitStatus?: number };
@@ -178,10 +180,47 @@ class FabricLedger implements Ledger {
       if (!verifier.add(block)) break;
     }
     const r = verifier.result();
+    const checks = ['data-hash', 'hash-chain', 'orderer-signatures'];
     if (r.ok && verifier.lastHeaderHash && !verifier.lastHeaderHash.equals(Buffer.from(info.getCurrentblockhash_asU8()))) {
-      return { ok: false, height, checkedBlocks: r.checkedBlocks, firstBadBlock: height - 1 };
+      return { ok: false, height, checkedBlocks: r.checkedBlocks, firstBadBlock: height - 1, checks };
     }
-    return { ok: r.ok, height, checkedBlocks: r.checkedBlocks, firstBadBlock: r.firstBadBlock, checks: ['data-hash', 'hash-chain', 'orderer-signatures'] };
+    if (!r.ok) return { ok: false, height, checkedBlocks: r.checkedBlocks, firstBadBlock: r.firstBadBlock, checks };
+    // A second opinion: another org's peer must hold the same header at our last block (or at its own head, when it lags).
+    const opinion = await this.#secondOpinion(verifier.headerHashes);
+    if (opinion) {
+      checks.push(`second-peer:${opinion.mspId}`);
+      if (!opinion.agrees) return { ok: false, height, checkedBlocks: r.checkedBlocks, firstBadBlock: opinion.block, checks };
+    }
+    return { ok: true, height, checkedBlocks: r.checkedBlocks, checks };
+  }
+
+  /** Asks the first reachable peer of another org for its header at the highest block both hold; undefined when none answers. */
+  async #secondOpinion(ours: readonly Buffer[]): Promise<{ mspId: string; agrees: boolean; block: number } | undefined> {
+    for (const other of this.#o.otherPeers ?? []) {
+      const credentials = grpc.credentials.createSsl(Buffer.from(other.tlsRootCertPem));
+      const client = new grpc.Client(other.endpoint, credentials, other.hostAlias ? { 'grpc.ssl_target_name_override': other.hostAlias } : {});
+      const gw = connect({
+        client,
+        identity: { mspId: this.#reader.mspId, credentials: Buffer.from(this.#reader.certificatePem) },
+        signer: newNodeSigner(this.#reader.privateKeyPem),
+        hash: hash.none,
+        evaluateOptions: () => ({ deadline: Date.now() + 5_000 }),
+      });
+      try {
+        const qscc = gw.getNetwork(this.#o.channel).getContract('qscc');
+        const theirHeight = common.BlockchainInfo.deserializeBinary(await qscc.evaluateTransaction('GetChainInfo', this.#o.channel)).getHeight();
+        const n = Math.min(theirHeight, ours.length) - 1;
+        if (n < 0) continue;
+        const theirs = decodeBlock(await qscc.evaluateTransaction('GetBlockByNumber', this.#o.channel, String(n)));
+        return { mspId: other.mspId, agrees: blockHeaderHash(theirs.header).equals(ours[n]), block: n };
+      } catch {
+        // Unreachable or refusing: ask the next one.
+      } finally {
+        gw.close();
+        client.close();
+      }
+    }
+    return undefined;
   }
 
   subscribe(listener: (event: LedgerEvent) => void, options: { fromBlock?: number } = {}): () => void {

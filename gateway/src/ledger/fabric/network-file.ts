@@ -35,6 +35,11 @@ export async function fabricOptionsFromFile(file: string, org: string): Promise<
     chaincode: doc.chaincode.name,
     mspId: mine.mspId,
     peer: { endpoint: mine.peer.endpoint, tlsRootCertPem: await read(mine.peer.tlsCaCertPath), hostAlias: mine.peer.hostOverride },
+    otherPeers: await Promise.all(
+      Object.values(doc.orgs)
+        .filter((o) => o.mspId !== mine.mspId)
+        .map(async (o) => ({ mspId: o.mspId, endpoint: o.peer.endpoint, tlsRootCertPem: await read(o.peer.tlsCaCertPath), hostAlias: o.peer.hostOverride })),
+    ),
     certificateAuthorities: cas,
   };
 }
