@@ -1,4 +1,4 @@
-import '../support/quiet-logs';
+import '../support/setup';
 import { expect } from 'chai';
 import { computeBlockHash, computeDataHash, verifyBlocks, type Block } from '../../network/devnet';
 

@@ -1,4 +1,4 @@
-import '../support/quiet-logs';
+import '../support/setup';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, use } from 'chai';

@@ -1,4 +1,4 @@
-import '../support/quiet-logs';
+import '../support/setup';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,4 +1,4 @@
-import '../support/quiet-logs';
+import '../support/setup';
 import 'reflect-metadata';
 import { webcrypto, X509Certificate } from 'node:crypto';
 import { expect, use } from 'chai';

@@ -1,4 +1,4 @@
-import '../support/quiet-logs';
+import '../support/setup';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { createCA, enrol, sha256, signDigest } from '../../network/pki';

@@ -70,10 +70,10 @@ describe('the newcomer path', function () {
 
   it('loads the chaincode in tests without a line of decorator logging', function () {
     const mocharc = JSON.parse(readFileSync(path.join(ROOT, '.mocharc.json'), 'utf8')) as { require?: string[] };
-    expect(mocharc.require).to.include('dist/test/support/quiet-logs.js');
+    expect(mocharc.require).to.include('dist/test/support/setup.js');
     const env = { ...process.env };
     delete env.CORE_CHAINCODE_LOGGING_LEVEL;
-    const r = spawnSync(process.execPath, ['-r', './dist/test/support/quiet-logs.js', '-e', "require('./dist/chaincode/src')"], { cwd: ROOT, env, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['-r', './dist/test/support/setup.js', '-e', "require('./dist/chaincode/src')"], { cwd: ROOT, env, encoding: 'utf8' });
     expect(r.status).to.equal(0);
     expect(r.stdout + r.stderr).to.equal('');
     const noisy = spawnSync(process.execPath, ['-e', "require('./dist/chaincode/src')"], { cwd: ROOT, env, encoding: 'utf8' });

@@ -30,6 +30,8 @@ export interface EventPosition {
 export interface ApiEvent {
   /** `<block>.<k>.<n>`: orders events, and resumes a stream after this one. */
   id: string;
+  /** The parts of `id`. */
+  position: EventPosition;
   type: EventType;
   /** The charity the record belongs to, for visibility; absent for records every member may read. */
   charityId?: string;
@@ -89,6 +91,7 @@ export function apiEventsOf(e: LedgerEvent, k: number): ApiEvent[] {
   }
   return recordsOf(e.name, p).map(([type, fields], n) => ({
     id: `${e.blockNumber}.${k}.${n}`,
+    position: { block: e.blockNumber, k, n },
     type,
     charityId: typeof fields.charityId === 'string' ? fields.charityId : undefined,
     data: { type, ...fields, txId: e.txId, blockNumber: e.blockNumber, timestamp: p.timestamp },
@@ -102,9 +105,8 @@ export function parseEventId(v: string): EventPosition {
   return { block: Number(m[1]), k: Number(m[2]), n: Number(m[3]) };
 }
 
-/** True when `id` comes after `after`. */
-export function isAfter(id: string, after: EventPosition): boolean {
-  const p = parseEventId(id);
+/** True when position `p` comes after `after`. */
+export function isAfter(p: EventPosition, after: EventPosition): boolean {
   return p.block !== after.block ? p.block > after.block : p.k !== after.k ? p.k > after.k : p.n > after.n;
 }
 
@@ -146,7 +148,7 @@ export async function streamEvents(
         k++;
       }
       for (const e of apiEventsOf(le, k)) {
-        if (after && !isAfter(e.id, after)) continue;
+        if (after && !isAfter(e.position, after)) continue;
         if (types && !types.has(e.type)) continue;
         if (visibleTo(viewer, e)) send(e);
       }

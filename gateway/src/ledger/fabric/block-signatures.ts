@@ -1,6 +1,6 @@
 import { X509Certificate, createPublicKey, verify } from 'node:crypto';
 import { common, msp } from '@hyperledger/fabric-protos';
-import { blockHeaderBytes, type FabricBlockHeader } from './block-chain';
+import { blockHeaderBytes, type FabricBlockHeader } from './block-header';
 
 /** One orderer signature of a block, as its SIGNATURES metadata holds it. */
 export interface BlockSignature {
