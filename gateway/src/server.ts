@@ -10,6 +10,7 @@ import type { IdempotencyStore } from './api/idempotency';
 import { openApiDocument } from './api/openapi';
 import { metricsHandler, observeRequests, readinessHandler } from './api/observe';
 import { createLogger, type Logger } from './observability/logger';
+import { portalRouter } from './api/portal';
 
 /** What the HTTP app is built from. */
 export interface ServerDeps {
@@ -18,6 +19,8 @@ export interface ServerDeps {
   idempotency: IdempotencyStore;
   /** Where request lines and errors go; by default JSON lines on stdout at the configured level. */
   logger?: Logger;
+  /** The built portal (default `dist/web`). */
+  webDir?: string;
 }
 
 /**
@@ -89,6 +92,7 @@ export function createServer(deps: ServerDeps): Express {
   app.get('/metrics', metricsHandler(ctx.metrics, ctx.config.metricsToken));
   app.get('/api/v1/openapi.json', (_req, res) => void res.json(openApiDocument(ctx.config.publicBaseUrl)));
   app.use('/api/v1', apiRouter(ctx, deps.authenticate, deps.idempotency));
+  app.use(portalRouter(deps.webDir));
   app.use((req, res) => sendProblem(res, 'NOT_FOUND', `no route for ${req.method} ${req.path}`));
   app.use(errorHandler((msg, err, res) => logger.error({ err, reqId: res?.locals.reqId as string | undefined }, msg)));
   return app;
