@@ -102,11 +102,19 @@ describe('observability', function () {
     });
 
     it('labels a path that matches no route (unmatched)', async function () {
-      const r = await api('GET', '/no/such/obs-secret-path', { headers: { 'x-request-id': 'obs-unmatched' } });
+      const r = await api('GET', '/api/v1/no/such/obs-secret-path', { headers: { 'x-request-id': 'obs-unmatched' } });
       expect(r.status).to.equal(404);
       await until(() => sink.parsed().some((l) => l.reqId === 'obs-unmatched'), 'the unmatched line');
       expect(sink.parsed().find((l) => l.reqId === 'obs-unmatched')).to.include({ route: '(unmatched)' });
       expect(sink.text()).to.not.include('obs-secret-path');
+    });
+
+    it('labels every portal page (portal), never with its path', async function () {
+      const r = await api('GET', '/audit/donations/obs-portal-secret', { headers: { 'x-request-id': 'obs-portal' } });
+      expect(r.status).to.equal(200);
+      await until(() => sink.parsed().some((l) => l.reqId === 'obs-portal'), 'the portal line');
+      expect(sink.parsed().find((l) => l.reqId === 'obs-portal')).to.include({ route: '(portal)' });
+      expect(sink.text()).to.not.include('obs-portal-secret');
     });
 
     it('replaces an unsafe X-Request-Id with a generated one', async function () {

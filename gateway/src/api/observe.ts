@@ -10,6 +10,8 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** The route label of a request that matched no route: one label, so that probes of random paths add no series. */
 export const UNMATCHED_ROUTE = '(unmatched)';
+/** The route label of the portal's pages, whatever their client-side path (which may hold an id). */
+export const PORTAL_ROUTE = '(portal)';
 
 /** Probes and scrapes arrive every few seconds; their lines are debug so that info shows the traffic that matters. */
 const PROBE_ROUTES: ReadonlySet<string> = new Set(['/healthz', '/readyz', '/metrics']);
@@ -64,7 +66,8 @@ export function observeRequests(logger: Logger, metrics: ServiceMetrics): Reques
       return json(body);
     };
     res.once('close', () => {
-      const route = seen.route ?? UNMATCHED_ROUTE;
+      const label: unknown = res.locals.routeLabel;
+      const route = seen.route ?? (typeof label === 'string' ? label : UNMATCHED_ROUTE);
       const seconds = secondsSince(started);
       metrics.observeRequest(req.method, route, res.statusCode, seconds);
       const line = {

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import express, { type RequestHandler, type Router } from 'express';
 import { sendProblem } from './problem';
+import { PORTAL_ROUTE } from './observe';
 
 /**
  * Where the built portal lives: `dist/web`, next to the compiled gateway
@@ -50,11 +51,16 @@ export function portalRouter(webDir: string = DEFAULT_WEB_DIR): Router {
   const indexFile = path.join(webDir, 'index.html');
   r.use(
     '/assets',
+    (_req, res, next) => {
+      res.locals.routeLabel = '/assets/*';
+      next();
+    },
     securityHeaders,
     express.static(path.join(webDir, 'assets'), { immutable: true, maxAge: '365d', index: false, fallthrough: false }),
   );
   r.use((req, res, next) => {
     if ((req.method !== 'GET' && req.method !== 'HEAD') || NOT_PORTAL.test(req.path)) return next();
+    res.locals.routeLabel = PORTAL_ROUTE;
     if (!fs.existsSync(indexFile)) {
       return sendProblem(res, 'NOT_FOUND', 'the web portal is not built; run npm run build');
     }
