@@ -1,0 +1,81 @@
+/**
+ * Reads QR codes from camera frames and image files. The browser's own
+ * `BarcodeDetector` is used where it exists (Chrome on Android, ChromeOS,
+ * macOS); elsewhere ZXing compiled to WebAssembly does the work.
+ *
+ * The fallback calls `zxing-wasm/reader` itself rather than going through the
+ * `barcode-detector` polyfill: the polyfill pins its own copy of zxing-wasm
+ * (3.1.3, nested in its node_modules) whose glue code must be paired with
+ * exactly its own `.wasm`, while the package we can import the `.wasm` URL
+ * from is the top-level zxing-wasm. Calling that one directly keeps glue and
+ * binary from the same release, and it is the same decoder the polyfill wraps.
+ * The `.wasm` is bundled by Vite (`?url`) and served from this origin: the
+ * page's CSP allows no CDN, and a verifier must work on a closed network.
+ */
+
+/** The part of the Barcode Detection API used here (not in TypeScript's DOM types). */
+interface NativeDetector {
+  detect(source: CanvasImageSource | Blob | ImageData): Promise<Array<{ rawValue: string }>>;
+}
+interface NativeDetectorClass {
+  new (options: { formats: string[] }): NativeDetector;
+  getSupportedFormats(): Promise<string[]>;
+}
+
+/** Finds the text of the first QR code in a video frame or an image. */
+export interface QrReader {
+  /** The QR code's text, or undefined when the frame or image shows none. */
+  read(source: HTMLVideoElement | Blob): Promise<string | undefined>;
+}
+
+async function nativeReader(): Promise<QrReader | undefined> {
+  const Detector = (globalThis as { BarcodeDetector?: NativeDetectorClass }).BarcodeDetector;
+  if (Detector === undefined) return undefined;
+  try {
+    if (!(await Detector.getSupportedFormats()).includes('qr_code')) return undefined;
+  } catch {
+    return undefined;
+  }
+  const detector = new Detector({ formats: ['qr_code'] });
+  return {
+    async read(source) {
+      const found = await detector.detect(source);
+      return found[0]?.rawValue;
+    },
+  };
+}
+
+async function zxingReader(): Promise<QrReader> {
+  const [{ prepareZXingModule, readBarcodes }, { default: wasmUrl }] = await Promise.all([
+    import('zxing-wasm/reader'),
+    import('zxing-wasm/reader/zxing_reader.wasm?url'),
+  ]);
+  prepareZXingModule({
+    overrides: { locateFile: (path: string, prefix: string) => (path.endsWith('.wasm') ? wasmUrl : prefix + path) },
+  });
+  const canvas = document.createElement('canvas');
+  const options = { formats: ['QRCode' as const], maxNumberOfSymbols: 1, tryHarder: true };
+  return {
+    async read(source) {
+      if (source instanceof Blob) {
+        const results = await readBarcodes(source, options);
+        return results.find((r) => r.isValid)?.text;
+      }
+      const width = source.videoWidth;
+      const height = source.videoHeight;
+      if (width === 0 || height === 0) return undefined;
+      canvas.width = width;
+      canvas.height = height;
+      const g = canvas.getContext('2d', { willReadFrequently: true });
+      if (g === null) return undefined;
+      g.drawImage(source, 0, 0, width, height);
+      const results = await readBarcodes(g.getImageData(0, 0, width, height), options);
+      return results.find((r) => r.isValid)?.text;
+    },
+  };
+}
+
+/** A QR reader: the native detector when the browser has one that reads QR codes, else ZXing. */
+export async function createQrReader(): Promise<QrReader> {
+  return (await nativeReader()) ?? zxingReader();
+}
