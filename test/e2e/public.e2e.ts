@@ -43,12 +43,12 @@ describe('public pages: verify, credential, short link, login (Chromium)', funct
   /** Console lines the page causes while an endpoint the lead is adding is still missing (a 404 it handles). */
   let pending: RegExp[];
 
-  async function issue(): Promise<Issued> {
+  async function issue(idNumber = sampleResidentId()): Promise<Issued> {
     const r = await portal.call('POST', '/api/v1/certificates', {
       token: issuerToken,
       body: {
         type: 'low-income-household',
-        holder: { idNumber: sampleResidentId(), name: '张三' },
+        holder: { idNumber, name: '张三' },
         claims: { householdSize: 3, monthlyAllowanceFen: 98000, region: '北京市东城区' },
       },
     });
@@ -133,6 +133,44 @@ describe('public pages: verify, credential, short link, login (Chromium)', funct
     await tab.close();
   });
 
+  it('shows a revoked credential as not valid, with the status and its reason in plain words', async function () {
+    const revoked = await issue();
+    const r = await portal.call('POST', `/api/v1/certificates/${revoked.id}/revoke`, { token: issuerToken, body: { reasonCode: 'eligibility-ended' } });
+    expect(r.status, JSON.stringify(r.body)).to.equal(200);
+    const tab = await openTab(portal.browser, portal.baseUrl);
+    await tab.page.goto(`/verify#vc=${revoked.credential}`);
+    const verdict = await verdictOf(tab, false);
+    expect(await okOf(tab, 'signature')).to.equal('true');
+    expect(await okOf(tab, 'anchor')).to.equal('true');
+    expect(await okOf(tab, 'status')).to.equal('false');
+    expect(await tab.page.getByTestId('verdict-status').innerText()).to.include('已撤销').and.include('资格已终止');
+    expect(await verdict.innerText()).to.include('已被签发机关撤销');
+    expectClean(tab);
+    await tab.close();
+  });
+
+  it('checks the holder when the verifier gives the ID number of the person presenting the credential', async function () {
+    const idNumber = sampleResidentId();
+    const mine = await issue(idNumber);
+    const tab = await openTab(portal.browser, portal.baseUrl);
+    await tab.page.goto('/verify');
+    await tab.page.getByTestId('verify-input').fill(mine.credential);
+    await tab.page.getByText('同时核对持证人').click();
+    await tab.page.getByLabel('持证人身份证号').fill(idNumber);
+    await tab.page.getByTestId('verify-submit').click();
+    await verdictOf(tab, true);
+    expect(await okOf(tab, 'holder')).to.equal('true');
+
+    let other = sampleResidentId();
+    while (other === idNumber) other = sampleResidentId();
+    await tab.page.getByLabel('持证人身份证号').fill(other);
+    await tab.page.getByTestId('verify-submit').click();
+    await verdictOf(tab, false);
+    expect(await okOf(tab, 'holder')).to.equal('false');
+    expectClean(tab);
+    await tab.close();
+  });
+
   it('verifies a .jwt file picked with the file input', async function () {
     const tab = await openTab(portal.browser, portal.baseUrl);
     await tab.page.goto('/verify');
@@ -188,7 +226,9 @@ describe('public pages: verify, credential, short link, login (Chromium)', funct
     expect(url).to.equal(await qr.getAttribute('data-url'));
     expect(qrVersionAtM(url)).to.be.at.most(25);
     expect(Number.parseInt(decoded[0].version, 10)).to.be.at.most(25);
-    const publicBase = hasPortalEndpoint ? ((await portal.call('GET', '/api/v1/portal')).body.publicBaseUrl as string) : portal.baseUrl;
+    // The gateway's publicBaseUrl, unless it is a loopback default (localhost:0 here): then the address the page came from.
+    const configured = hasPortalEndpoint ? ((await portal.call('GET', '/api/v1/portal')).body.publicBaseUrl as string) : portal.baseUrl;
+    const publicBase = /^https?:\/\/(localhost|127\.)/.test(configured) ? portal.baseUrl : configured;
     expect(url.startsWith(publicBase), `${url} starts with ${publicBase}`).to.equal(true);
     // A real credential is too long for a readable code: the short link carries its id and digest.
     expect(url).to.match(/\/v\/[^/#]+#d=[0-9a-f]{64}$/);

@@ -50,8 +50,26 @@ export async function loadPortalInfo(signal?: AbortSignal): Promise<PortalInfo> 
   }
 }
 
-/** The public base URL without a trailing slash; this page's origin when the gateway names none. */
+/** True for a URL on this machine only (localhost, 127.x, ::1): no phone can open it. */
+function isLoopbackUrl(url: string): boolean {
+  try {
+    const host = new URL(url).hostname;
+    return host === 'localhost' || host.endsWith('.localhost') || /^127\./.test(host) || host === '[::1]';
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * The address to print into QR codes, without a trailing slash: the gateway's
+ * `publicBaseUrl`, unless that is a loopback address (the gateway's default
+ * when PUBLIC_BASE_URL is unset) while the reader reached the portal some
+ * other way. A code pointing at localhost would open nothing on the phone
+ * that scans it; the address this page was loaded from is the better guess.
+ */
 export function baseUrlOf(info: PortalInfo | undefined): string {
-  const base = info?.publicBaseUrl?.trim();
-  return (base !== undefined && base !== '' ? base : location.origin).replace(/\/+$/, '');
+  const base = info?.publicBaseUrl?.trim().replace(/\/+$/, '');
+  if (base === undefined || base === '') return location.origin;
+  if (isLoopbackUrl(base) && new URL(base).origin !== location.origin) return location.origin;
+  return base;
 }

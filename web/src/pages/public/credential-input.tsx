@@ -6,8 +6,8 @@ import { createQrReader } from './qr-reader';
 
 /** The person a verifier has in front of them, for the optional holder check. */
 export interface HolderCheck {
-  name: string;
   idNumber: string;
+  name?: string;
 }
 
 /** Credentials are small (a few KB); anything far larger is not one and is not read into memory. */
@@ -35,8 +35,12 @@ export function CredentialInputForm(props: CredentialInputProps) {
   const [holderName, setHolderName] = useState('');
   const [holderId, setHolderId] = useState('');
 
-  const holder = (): HolderCheck | undefined =>
-    props.holderCheck && holderId.trim() !== '' ? { idNumber: holderId.trim().toUpperCase(), name: holderName.trim() } : undefined;
+  const holder = (): HolderCheck | undefined => {
+    if (!props.holderCheck || holderId.trim() === '') return undefined;
+    // The check compares the ID number only; the name, when given, travels with it but is optional.
+    const name = holderName.trim();
+    return name === '' ? { idNumber: holderId.trim().toUpperCase() } : { idNumber: holderId.trim().toUpperCase(), name };
+  };
 
   const take = (raw: string, source: 'text' | 'file' | 'image' | 'qr'): boolean => {
     const input = readCredentialInput(raw);

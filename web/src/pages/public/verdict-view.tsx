@@ -32,7 +32,10 @@ const DETAILS: ReadonlyArray<[RegExp, string, readonly string[]]> = [
   [/^key (\S+) \((\w+)\) was not valid at issuance (.+)$/, 'keyInvalidAtIssuance', ['kid', 'keyStatus', 'when']],
   [/^(\S+) is not authorised for (.+)$/, 'notAuthorised', ['msp', 'type']],
   [/^(\S+) is authorised for (\S+); key valid at issuance$/, 'authorised', ['msp', 'type']],
+  [/^(\S+) does not own key (.+)$/, 'mspNotKeyOwner', ['msp', 'kid']],
   [/^no ledger record for (.+)$/, 'noRecord', ['id']],
+  [/^no ledger record with this certificate number and digest$/, 'noReference', []],
+  [/^a ledger record holds this digest$/, 'referenceAnchored', []],
   [/^digest does not match the ledger record$/, 'digestMismatch', []],
   [/^the ledger record names another key$/, 'otherKey', []],
   [/^digest matches the ledger record$/, 'anchored', []],
@@ -106,6 +109,12 @@ function CheckRow(props: { check: Check; issuers?: IssuerSummary[]; types?: Cert
   );
 }
 
+/** The headline's explanation of a failed check: a suspended and a revoked certificate are told apart. */
+function failureKey(i18n: I18n, failure: Check, status: Verdict['status']): string {
+  if (failure.name === 'status' && i18n.has(`verify.fail.${status}`)) return status;
+  return i18n.has(`verify.fail.${failure.name}`) ? failure.name : 'other';
+}
+
 /** The first failed check: the one the headline explains. */
 function firstFailure(checks: Check[]): Check | undefined {
   return checks.find((c) => !c.ok);
@@ -142,7 +151,7 @@ export function VerdictView(props: VerdictViewProps) {
   const explanation = verdict.valid
     ? t(props.kind === 'credential' ? 'verify.validHint' : 'verify.validRecordHint')
     : failure
-      ? t(`verify.fail.${i18n.has(`verify.fail.${failure.name}`) ? failure.name : 'other'}`)
+      ? t(`verify.fail.${failureKey(i18n, failure, verdict.status)}`)
       : '';
   return (
     <section class={`verdict ${verdict.valid ? 'verdict-valid' : 'verdict-invalid'}`} data-testid="verdict" data-valid={String(verdict.valid)} aria-labelledby="verdict-title">
