@@ -198,8 +198,9 @@ export function VerdictView(props: VerdictViewProps) {
               {cert.statusReason !== undefined && cert.status !== 'active' && (
                 <span class="status-reason">
                   {t('verify.reasonLabel')}
-                  {reasonText(i18n, cert.statusReasonCode ?? cert.statusReason)}
-                  {cert.statusReasonCode !== undefined && cert.statusReason !== cert.statusReasonCode && `（${cert.statusReason}）`}
+                  {cert.statusReasonCode !== undefined && cert.statusReason !== cert.statusReasonCode
+                    ? t('verify.reasonWithText', { code: reasonText(i18n, cert.statusReasonCode), text: cert.statusReason })
+                    : reasonText(i18n, cert.statusReasonCode ?? cert.statusReason)}
                 </span>
               )}
             </dd>
