@@ -76,7 +76,8 @@ function SchemaTable(props: { doc: OpenApi; schema: Schema | undefined }) {
   }
   const required = new Set(Array.isArray(schema?.required) ? (schema.required as string[]) : []);
   return (
-    <div class="table-wrap">
+    // Focusable, so a keyboard user can scroll a wide table sideways.
+    <div class="table-wrap" tabIndex={0} role="region" aria-label={t('docs.body')}>
       <table>
         <thead>
           <tr>
@@ -120,7 +121,7 @@ function OperationCard(props: { doc: OpenApi; entry: Entry }) {
       {op.parameters !== undefined && op.parameters.length > 0 && (
         <>
           <h4>{t('docs.parameters')}</h4>
-          <div class="table-wrap">
+          <div class="table-wrap" tabIndex={0} role="region" aria-label={t('docs.parameters')}>
             <table>
               <thead>
                 <tr>
