@@ -266,6 +266,42 @@ describe('charity console (Chromium)', function () {
     expectClean(tab);
   });
 
+  it('tells a ledger that cannot be reached apart from an error, on the page and beside a form', async function () {
+    const tab = await open();
+    const unavailable = { status: 503, contentType: 'application/problem+json', body: JSON.stringify({ type: 'about:blank', title: 'Service Unavailable', status: 503, detail: 'peer down', code: 'LEDGER_UNAVAILABLE' }) };
+    await tab.page.route(`**/api/v1/projects/${projectId}`, (route) => route.fulfill(unavailable));
+    await tab.page.goto(`/charity/projects/${projectId}`);
+    const notice = tab.page.getByTestId('unreachable');
+    await notice.waitFor();
+    expect(await notice.innerText()).to.include('账本暂时无法连接');
+    await tab.page.unroute(`**/api/v1/projects/${projectId}`);
+    await notice.getByRole('button', { name: '重试' }).click();
+    await tab.page.getByTestId('project-figures').waitFor();
+
+    await tab.page.route('**/api/v1/donations', (route) => route.fulfill(unavailable));
+    await tab.page.getByTestId('donor-anonymous').check();
+    await tab.page.getByTestId('donation-form').getByLabel('金额（元）').fill('1');
+    await tab.page.getByTestId('donation-submit').click();
+    const error = tab.page.getByTestId('donation-form').locator('.form-error[data-code="LEDGER_UNAVAILABLE"]');
+    await error.waitFor();
+    expect(await error.innerText()).to.include('账本暂时无法连接');
+    expect(await project(projectId)).to.include({ donationCount: 2 });
+    expectClean(tab, [HTTP_ERROR_LOG]);
+  });
+
+  it('says in plain words that a project does not exist, in Chinese and in English', async function () {
+    const tab = await open();
+    await tab.page.goto('/charity/projects/no-such-project');
+    const error = tab.page.getByTestId('error');
+    await error.waitFor();
+    expect(await error.innerText()).to.include('没有找到这个项目');
+    await tab.page.getByTestId('lang-toggle').click();
+    await tab.page.locator('html[lang="en"]').waitFor({ state: 'attached' });
+    expect(await error.innerText()).to.include('There is no such project');
+    expect(await tab.page.locator('.subnav a').first().innerText()).to.equal('Overview');
+    expectClean(tab, [HTTP_ERROR_LOG]);
+  });
+
   it("does not show this charity's project to a user of another charity, and says why in plain words", async function () {
     const tab = await open({ token: otherStaff });
     await tab.page.goto(`/charity/projects/${projectId}`);

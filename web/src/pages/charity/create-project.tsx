@@ -9,7 +9,7 @@ const FIELDS = ['id', 'title', 'targetAmount'] as const;
 type FieldName = (typeof FIELDS)[number];
 
 /** `/charity/projects/new`: a new fundraising project of the user's charity; the target is typed in yuan and sent in fen. */
-export function CreateProject(props: { charityId: string }) {
+export function CreateProject() {
   const { t } = useI18n();
   const { route } = useLocation();
   const [id, setId] = useState('');

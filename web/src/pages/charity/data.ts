@@ -7,18 +7,17 @@ export interface Listing<T> {
   nextCursor?: string;
 }
 
-/** A project as `GET /api/v1/projects/:id` answers it. */
-export type ProjectFigures = Project;
-
 /** Loads are shown in place (error state), not answered with a trip to the login page: a charity may ask for a record it may not read. */
 const inPlace = { redirectOnAuthError: false } as const;
 
+/** The charity, as `GET /api/v1/charities/:id` answers it. */
 export function getCharity(id: string, signal?: AbortSignal): Promise<Charity> {
   return api<Charity>('GET', `/api/v1/charities/${seg(id)}`, { ...inPlace, signal });
 }
 
-export function getProject(id: string, signal?: AbortSignal): Promise<ProjectFigures> {
-  return api<ProjectFigures>('GET', `/api/v1/projects/${seg(id)}`, { ...inPlace, signal });
+/** A project with its money figures (target, raised, disbursed, balance). */
+export function getProject(id: string, signal?: AbortSignal): Promise<Project> {
+  return api<Project>('GET', `/api/v1/projects/${seg(id)}`, { ...inPlace, signal });
 }
 
 /** Every project of a charity, page by page (a charity has tens, not thousands). */

@@ -172,10 +172,11 @@ export function ImportDonations(props: { charityId: string }) {
           </p>
           {phase.state === 'done' && <p data-testid="import-done">{counts.invalid + counts.failed === 0 ? t('charity.import.allDone') : t('charity.import.someLeft')}</p>}
           {downloadUrl && (
-            <p>
+            <p class="toolbar">
               <a class="button secondary" href={downloadUrl} download="donations-import-result.csv" data-testid="import-download">
                 {t('charity.import.download')}
               </a>
+              <a href={`/charity/projects/${encodeURIComponent(projectId)}`}>{t('charity.import.toProject')}</a>
             </p>
           )}
           {sorted.length > 0 && (

@@ -43,7 +43,7 @@ function Console() {
       <SubNav />
       <Router>
         <Route path="/" component={Overview} charityId={charityId} />
-        <Route path="/projects/new" component={CreateProject} charityId={charityId} />
+        <Route path="/projects/new" component={CreateProject} />
         <Route path="/projects/:id" component={ProjectPage} charityId={charityId} />
         <Route path="/import" component={ImportDonations} charityId={charityId} />
         <Route default component={NotFound} />
