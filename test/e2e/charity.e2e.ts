@@ -253,6 +253,27 @@ describe('charity console (Chromium)', function () {
     expectClean(tab);
   });
 
+  it('imports a different file that repeats recorded donations, recording only the new rows', async function () {
+    const drive = 'csv-drive';
+    const before = await project(drive);
+    const lines = ['id,amount,anonymous'];
+    for (let i = 1; i <= 30; i++) lines.push(`imp-${i * 3},${100 + i * 3},true`);
+    for (let i = 1; i <= 10; i++) lines.push(`imp-extra-${i},1000,true`);
+    const tab = await open();
+    await tab.page.goto(`/charity/import?project=${drive}`);
+    await tab.page.getByTestId('import-file').setInputFiles({ name: 'again.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n'), 'utf8') });
+    await tab.page.getByTestId('import-check').waitFor();
+    await tab.page.getByTestId('import-submit').click();
+    await tab.page.locator('[data-testid="import-result"][data-state="done"]').waitFor({ timeout: 60_000 });
+    const summary = tab.page.getByTestId('import-summary');
+    expect(await summary.getAttribute('data-already')).to.equal('30');
+    expect(await summary.getAttribute('data-recorded')).to.equal('10');
+    expect(await summary.getAttribute('data-failed')).to.equal('0');
+    expect(await project(drive)).to.include({ raised: before.raised + 10_000, donationCount: before.donationCount + 10 });
+    // The refused first try (409) and the look-ups of the new rows (404) are expected answers.
+    expectClean(tab, [HTTP_ERROR_LOG]);
+  });
+
   it('fits the project page on a phone screen with no serious accessibility violations', async function () {
     const tab = await open({ viewport: PHONE, bypassCSP: true });
     await tab.page.goto(`/charity/projects/${projectId}`);

@@ -3,6 +3,7 @@ import { requireDateOrDateTime } from '../../../../chaincode/src/dates';
 import { requirePersonDocument } from '../../../../chaincode/src/identifiers';
 import { MAX_AMOUNT_FEN } from '../../../../chaincode/src/models/charity';
 import { ApiError, request, seg } from '../../lib/api';
+import type { Donation } from '../../lib/types';
 import { ID_PATTERN, sha256Hex } from './forms';
 
 /**
@@ -182,18 +183,24 @@ async function post(items: GoodRow[], key: string, signal: AbortSignal): Promise
   }
 }
 
-/** Which of `rows` are already on the ledger (after a DUPLICATE_ID: recorded by an earlier run cut differently). */
-async function alreadyOnLedger(rows: GoodRow[], signal: AbortSignal): Promise<Set<string>> {
-  const found = new Set<string>();
+/**
+ * Which of `rows` are already on the ledger as the same donation (after a
+ * DUPLICATE_ID: recorded by an earlier run cut differently), and which ids
+ * another donation already holds (another project or amount).
+ */
+async function alreadyOnLedger(rows: GoodRow[], projectId: string, signal: AbortSignal): Promise<{ same: Set<string>; taken: Set<string> }> {
+  const same = new Set<string>();
+  const taken = new Set<string>();
   for (const row of rows) {
     try {
-      await request('GET', `/api/v1/donations/${seg(row.id)}`, { redirectOnAuthError: false, signal });
-      found.add(row.id);
+      const res = await request('GET', `/api/v1/donations/${seg(row.id)}`, { redirectOnAuthError: false, signal });
+      const found = (await res.json()) as Donation;
+      (found.projectId === projectId && found.amount === row.amount ? same : taken).add(row.id);
     } catch (err) {
       if (!(err instanceof ApiError && err.status === 404)) throw err;
     }
   }
-  return found;
+  return { same, taken };
 }
 
 /**
@@ -225,9 +232,18 @@ export async function sendChunks(options: {
         pending = [];
       } catch (err) {
         if (err instanceof ApiError && err.code === 'DUPLICATE_ID' && round < 3) {
-          const there = await alreadyOnLedger(pending, signal);
-          for (const r of pending) if (there.has(r.id)) outcomes.push({ line: r.line, id: r.id, status: 'already', amount: r.amount });
-          pending = pending.filter((r) => !there.has(r.id));
+          const { same, taken } = await alreadyOnLedger(pending, projectId, signal);
+          for (const r of pending) {
+            if (same.has(r.id)) outcomes.push({ line: r.line, id: r.id, status: 'already', amount: r.amount });
+            if (taken.has(r.id)) outcomes.push({ line: r.line, id: r.id, status: 'failed', error: new ApiError(409, 'DUPLICATE_ID', r.id) });
+          }
+          if (same.size + taken.size === 0) {
+            for (const r of pending) outcomes.push({ line: r.line, id: r.id, status: 'failed', error: err });
+            pending = [];
+            continue;
+          }
+          pending = pending.filter((r) => !same.has(r.id) && !taken.has(r.id));
+          if (pending.length === 0) continue;
           // The rest is a different body, which the first key would refuse.
           key = `${baseKey}:${index}:rest-${(await sha256Hex(pending.map((r) => r.id).join('\n'))).slice(0, 16)}`;
           continue;
