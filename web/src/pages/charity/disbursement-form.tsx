@@ -1,12 +1,12 @@
 import { useState } from 'preact/hooks';
-import { requirePersonDocument } from '../../../../chaincode/src/identifiers';
+import { ID_TYPES, requirePersonDocument } from '../../../../chaincode/src/identifiers';
 import { DISBURSEMENT_CATEGORIES, type DisbursementCategory } from '../../../../chaincode/src/models/charity';
 import { useI18n } from '../../i18n';
 import { ApiError, api } from '../../lib/api';
 import type { Disbursement } from '../../lib/types';
 import { Field, FormError, MAX_MEMO_LENGTH, MAX_PAYEE_LENGTH, describedBy, fieldOfError, parseYuan, sha256Hex } from './forms';
 
-const FIELDS = ['amount', 'category', 'beneficiary.idNumber', 'beneficiary.name', 'beneficiary', 'payee', 'memo', 'evidenceDigest'] as const;
+const FIELDS = ['amount', 'category', 'beneficiary.idNumber', 'beneficiary.idType', 'beneficiary.name', 'beneficiary', 'payee', 'memo', 'evidenceDigest'] as const;
 type FieldName = (typeof FIELDS)[number];
 
 /** What `POST /api/v1/disbursements` answers. */
@@ -30,6 +30,7 @@ export function DisbursementForm(props: { projectId: string; onRecorded: () => v
   const [amount, setAmount] = useState('');
   const [category, setCategory] = useState<DisbursementCategory>('program');
   const [toPerson, setToPerson] = useState(false);
+  const [idType, setIdType] = useState<string>('resident');
   const [idNumber, setIdNumber] = useState('');
   const [name, setName] = useState('');
   const [payee, setPayee] = useState('');
@@ -61,9 +62,9 @@ export function DisbursementForm(props: { projectId: string; onRecorded: () => v
     if (fen === undefined) found.amount = t('charity.form.badAmount');
     if (toPerson) {
       try {
-        requirePersonDocument('beneficiary', undefined, idNumber);
+        requirePersonDocument('beneficiary', idType, idNumber);
       } catch {
-        found['beneficiary.idNumber'] = t('charity.form.badResidentId');
+        found['beneficiary.idNumber'] = t(idType === 'resident' ? 'charity.form.badResidentId' : 'charity.form.badDocument');
       }
     }
     if (evidence.state === 'digesting') found.evidenceDigest = t('charity.disbursement.stillDigesting');
@@ -73,7 +74,7 @@ export function DisbursementForm(props: { projectId: string; onRecorded: () => v
     setRecorded(undefined);
     if (Object.keys(found).length > 0 || fen === undefined) return;
     const body: Record<string, unknown> = { projectId: props.projectId, amount: fen, category };
-    if (toPerson) body.beneficiary = { idNumber: idNumber.trim(), ...(name.trim() ? { name: name.trim() } : {}) };
+    if (toPerson) body.beneficiary = { idNumber: idNumber.trim(), ...(idType !== 'resident' ? { idType } : {}), ...(name.trim() ? { name: name.trim() } : {}) };
     if (payee.trim()) body.payee = payee.trim();
     if (memo.trim()) body.memo = memo.trim();
     if (evidence.state === 'ready') body.evidenceDigest = evidence.digest;
@@ -88,7 +89,7 @@ export function DisbursementForm(props: { projectId: string; onRecorded: () => v
       const field = fieldOfError(err, FIELDS);
       if (field) {
         const text = err instanceof ApiError && err.code === 'PERSONAL_DATA_REFUSED' ? t('charity.form.personalData') : t('charity.form.fieldRefused');
-        setErrors({ [field === 'beneficiary' ? 'beneficiary.idNumber' : field]: text });
+        setErrors({ [field === 'beneficiary' || field === 'beneficiary.idType' ? 'beneficiary.idNumber' : field]: text });
       }
       setFailure(err);
     } finally {
@@ -124,6 +125,15 @@ export function DisbursementForm(props: { projectId: string; onRecorded: () => v
       </div>
       {toPerson && (
         <div class="field-row" data-testid="beneficiary-fields">
+          <Field id="beneficiary-id-type" label={t('charity.person.idType')}>
+            <select id="beneficiary-id-type" value={idType} onChange={(e) => setIdType(e.currentTarget.value)}>
+              {ID_TYPES.map((k) => (
+                <option key={k} value={k}>
+                  {t(`charity.idType.${k}`)}
+                </option>
+              ))}
+            </select>
+          </Field>
           <Field id="beneficiary-id-number" label={t('charity.person.idNumber')} hint={t('charity.person.idHint')} error={errors['beneficiary.idNumber']}>
             <input id="beneficiary-id-number" value={idNumber} autocomplete="off" onInput={(e) => setIdNumber(e.currentTarget.value)} {...describedBy('beneficiary-id-number', true, errors['beneficiary.idNumber'])} />
           </Field>

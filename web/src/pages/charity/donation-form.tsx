@@ -64,7 +64,7 @@ export function DonationForm(props: { projectId: string; onRecorded: () => void 
       props.onRecorded();
     } catch (err) {
       const field = fieldOfError(err, FIELDS);
-      if (field) setErrors({ [field === 'donor' ? 'donor.idNumber' : field]: t('charity.form.fieldRefused') });
+      if (field) setErrors({ [field === 'donor' || field === 'donor.idType' ? 'donor.idNumber' : field]: t('charity.form.fieldRefused') });
       setFailure(err);
     } finally {
       setBusy(false);
