@@ -1,19 +1,13 @@
 /**
- * The money-flow sankey. ECharts is tree-shaken to the sankey, its tooltip and
- * the SVG renderer: small, no canvas fingerprinting, and nothing the CSP
- * forbids (no eval, no remote resources). Tooltips are drawn as SVG rich text
- * rather than HTML, so no record text ever goes through innerHTML.
+ * The money-flow sankey. ECharts (tree-shaken, SVG renderer) is imported on
+ * demand, so the charity list and the trace pages do not download it.
+ * Tooltips are drawn as SVG rich text rather than HTML, so no record text
+ * ever goes through innerHTML.
  */
-import { SankeyChart, type SankeySeriesOption } from 'echarts/charts';
-import { TooltipComponent, type TooltipComponentOption } from 'echarts/components';
-import { init, use, type ComposeOption } from 'echarts/core';
-import { SVGRenderer } from 'echarts/renderers';
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { ErrorNotice, Loading } from '../../components/state';
 import type { Flow, FlowNodeKind } from './flow';
-
-use([SankeyChart, TooltipComponent, SVGRenderer]);
-
-type Option = ComposeOption<SankeySeriesOption | TooltipComponentOption>;
+import type { ECharts, SankeyOption } from './sankey';
 
 /** Colours per kind of node, dark enough for white-background labels next to them. */
 const COLOURS: Record<FlowNodeKind, string> = {
@@ -47,14 +41,19 @@ export function FlowChart(props: FlowChartProps) {
   for (const n of flow.nodes) perLayer[n.layer] += 1;
   const height = Math.min(1200, Math.max(320, Math.max(...perLayer) * 40 + 40));
 
+  const [state, setState] = useState<{ ready: boolean; error?: unknown }>({ ready: false });
+
   useEffect(() => {
     const el = box.current;
     if (!el) return;
-    const chart = init(el, undefined, { renderer: 'svg' });
+    let chart: ECharts | undefined;
+    let observer: ResizeObserver | undefined;
+    let gone = false;
     const label = (id: string) => labels.get(id) ?? id;
     const draw = () => {
+      if (!chart) return;
       const narrow = el.clientWidth < 560;
-      const option: Option = {
+      const option: SankeyOption = {
         animation: false,
         tooltip: {
           trigger: 'item',
@@ -96,18 +95,32 @@ export function FlowChart(props: FlowChartProps) {
       };
       chart.setOption(option, true);
     };
-    draw();
-    // The chart follows its box: phone rotation, window resizing, the side panel opening.
-    const observer = new ResizeObserver(() => {
-      chart.resize();
-      draw();
-    });
-    observer.observe(el);
+    import('./sankey').then(
+      ({ initSvgChart }) => {
+        if (gone) return;
+        chart = initSvgChart(el);
+        draw();
+        setState({ ready: true });
+        // The chart follows its box: phone rotation, window resizing.
+        observer = new ResizeObserver(() => {
+          chart?.resize();
+          draw();
+        });
+        observer.observe(el);
+      },
+      (error: unknown) => !gone && setState({ ready: false, error }),
+    );
     return () => {
-      observer.disconnect();
-      chart.dispose();
+      gone = true;
+      observer?.disconnect();
+      chart?.dispose();
     };
   }, [flow, labels, money]);
 
-  return <div ref={box} class="flow-chart" data-testid="flow-chart" role="img" aria-label={ariaLabel} style={{ height: `${height}px` }} />;
+  return (
+    <>
+      {state.error !== undefined ? <ErrorNotice error={state.error} /> : !state.ready && <Loading />}
+      <div ref={box} class="flow-chart" data-testid="flow-chart" role="img" aria-label={ariaLabel} aria-busy={!state.ready} style={{ height: `${height}px` }} />
+    </>
+  );
 }

@@ -91,7 +91,7 @@ export function TxRef(props: { txId: string; blockNumber?: number }) {
   );
   if (!auditor) return <span title={props.txId}>{label}</span>;
   return (
-    <a href={`/audit/transactions/${seg(props.txId)}`} title={props.txId} data-testid="tx-link" aria-label={t('audit.tx.linkLabel', { tx: props.txId })}>
+    <a href={`/audit/transactions/${seg(props.txId)}`} title={props.txId} data-testid="tx-link">
       {label}
     </a>
   );
