@@ -194,6 +194,8 @@ describe('audit console (Chromium)', function () {
     expect(fen).to.deep.equal([400_000, 100_000]);
     expect(await allocations.nth(1).innerText()).to.include('管理费用').and.include('基金会行政部');
     expect(await allocations.first().locator('a[href^="/audit/transactions/"]').count()).to.equal(1);
+    // The donation's own transaction, with the block the ledger put it in.
+    await tab.page.getByTestId('donation').getByText(`区块 ${donationX.blockNumber}`).waitFor();
     expectClean(tab);
     await tab.close();
   });
@@ -257,6 +259,33 @@ describe('audit console (Chromium)', function () {
     expect(await own.page.locator('[data-testid="donation-row"] [data-testid="tx-link"]').count()).to.equal(0);
     expectClean(own);
     await own.close();
+  });
+
+  it('shows an empty year as empty: no chart, no rows, no findings', async function () {
+    const tab = await openTab(portal.browser, portal.baseUrl, { token: auditor });
+    await tab.page.goto(`/audit/charities/${charityB}?year=${YEAR}`);
+    await tab.page.getByTestId('no-findings').waitFor();
+    await tab.page.getByTestId('empty').first().waitFor();
+    expect(await tab.page.getByTestId('figure-total').innerText()).to.match(/0\.00/);
+    expect(await tab.page.getByTestId('ratio-management').getAttribute('data-standing')).to.equal('none');
+    expect(await tab.page.getByTestId('empty').count()).to.equal(3);
+    expect(await tab.page.getByTestId('flow-chart').count()).to.equal(0);
+    expectClean(tab);
+    await tab.close();
+  });
+
+  it('says the ledger cannot be reached (not that anything is wrong) and recovers on retry', async function () {
+    const tab = await openTab(portal.browser, portal.baseUrl, { token: auditor });
+    const problem = { type: 'about:blank', title: 'Service Unavailable', status: 503, detail: 'ledger down', code: 'LEDGER_UNAVAILABLE' };
+    await tab.page.route('**/api/v1/charities?*', (r) => r.fulfill({ status: 503, contentType: 'application/problem+json', body: JSON.stringify(problem) }));
+    await tab.page.goto('/audit');
+    await tab.page.getByTestId('unreachable').waitFor();
+    expect(await tab.page.getByTestId('unreachable').innerText()).to.include('账本暂时无法连接');
+    await tab.page.unroute('**/api/v1/charities?*');
+    await tab.page.getByTestId('unreachable').getByRole('button').click();
+    await tab.page.locator(`[data-testid="charity-row"][data-charity-id="${charityA}"]`).waitFor();
+    expectClean(tab, [HTTP_ERROR_LOG]);
+    await tab.close();
   });
 
   it('fits a phone: the chart follows the screen and the tables scroll inside their frame', async function () {

@@ -1,12 +1,12 @@
 /** Small pieces the audit pages share: states, references to the ledger, people and categories in plain words. */
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
-import { ErrorNotice, Loading, type Loaded } from '../../components/state';
+import { ErrorNotice, Loading, useLoad, type Loaded } from '../../components/state';
 import { useSession } from '../../components/session-context';
 import { useI18n, type I18n } from '../../i18n';
 import { seg } from '../../lib/api';
 import { hasRole } from '../../lib/session';
-import { isForbidden } from './audit-api';
+import { auditGet, isForbidden, type LedgerTransaction } from './audit-api';
 
 /** Like the shared `Show`, but a 403 says "not yours to audit" in plain words. */
 export function AuditShow<T>(props: { loaded: Loaded<T>; children: (data: T) => ComponentChildren }) {
@@ -79,14 +79,25 @@ export function categoryText(i18n: I18n, category: string): string {
   return i18n.has(key) ? i18n.t(key) : category;
 }
 
-/** A transaction and its block; a link to the ledger view for auditors, plain text for others (the API lets auditors only). */
+/**
+ * A transaction and its block; a link to the ledger view for auditors, plain
+ * text for others (the API lets auditors only). When the record came without
+ * its block (the traces give the record's own transaction without one), an
+ * auditor's view asks the ledger for it.
+ */
 export function TxRef(props: { txId: string; blockNumber?: number }) {
   const { t } = useI18n();
   const auditor = useLedgerAuditor();
+  const lookUp = auditor && props.blockNumber === undefined;
+  const tx = useLoad(
+    (signal) => (lookUp ? auditGet<LedgerTransaction>(`/api/v1/audit/transactions/${seg(props.txId)}`, signal) : Promise.resolve(undefined)),
+    [props.txId, lookUp],
+  );
+  const block = props.blockNumber ?? tx.data?.blockNumber;
   const label = (
     <>
       <span class="mono">{shortRef(props.txId)}</span>
-      {props.blockNumber !== undefined && <span class="tx-block">{t('audit.tx.inBlock', { n: props.blockNumber })}</span>}
+      {block !== undefined && <span class="tx-block">{t('audit.tx.inBlock', { n: block })}</span>}
     </>
   );
   if (!auditor) return <span title={props.txId}>{label}</span>;
