@@ -130,6 +130,8 @@ describe('audit console (Chromium)', function () {
     const svgText = await chart.locator('svg').first().innerHTML();
     expect(svgText).to.include(projects.meals.title).and.include(projects.books.title);
     expect(svgText).to.include('本年度未支出').and.include('往年结余捐赠');
+    // Hovering draws the tooltip (as SVG text, not HTML); it must not break anything.
+    await chart.hover();
     // The same flows as a table, for screen readers and small screens.
     await page.getByText('以表格查看资金流向').click();
     expect(await page.locator('[data-testid="flow-table"] tbody tr').count()).to.be.greaterThan(5);
