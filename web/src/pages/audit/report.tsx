@@ -68,17 +68,17 @@ function findingText(i18n: I18n, year: number, f: Finding): string {
   });
 }
 
-/** Where a ratio stands against its Charity Law threshold, from the exact fen figures (never the rounded ratio). */
+/** Where a ratio stands against its Charity Law threshold, from the exact fen figures (never the rounded ratio), in BigInt as the chaincode compares. */
 type Standing = 'meets' | 'fails' | 'none';
 
 function programStanding(r: AnnualReport): Standing {
   if (r.previousYearIncome === 0) return 'none';
-  return r.expenditure.program * 10 >= r.previousYearIncome * 7 ? 'meets' : 'fails';
+  return BigInt(r.expenditure.program) * 10n >= BigInt(r.previousYearIncome) * 7n ? 'meets' : 'fails';
 }
 
 function managementStanding(r: AnnualReport): Standing {
   if (r.expenditure.total === 0) return 'none';
-  return r.expenditure.management * 10 <= r.expenditure.total ? 'meets' : 'fails';
+  return BigInt(r.expenditure.management) * 10n <= BigInt(r.expenditure.total) ? 'meets' : 'fails';
 }
 
 function StandingBadge(props: { standing: Standing }) {
