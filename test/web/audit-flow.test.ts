@@ -1,31 +1,5 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import vm from 'node:vm';
 import { expect } from 'chai';
-import ts from 'typescript';
-import type * as FlowModule from '../../web/src/pages/audit/flow';
-
-/**
- * The portal's flow function, loaded from its TypeScript source. The test
- * build type-checks it through the type-only import above, but its emitted
- * copy under dist/web is wiped when Vite builds the portal there, so the test
- * transpiles the (DOM-free, import-free) source itself.
- */
-function loadFlow(): typeof FlowModule {
-  const file = path.resolve(__dirname, '../../../web/src/pages/audit/flow.ts');
-  const { outputText } = ts.transpileModule(fs.readFileSync(file, 'utf8'), {
-    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
-    fileName: file,
-  });
-  const module = { exports: {} as Record<string, unknown> };
-  vm.runInThisContext(`(function (module, exports) {${outputText}\n})`, { filename: file })(module, module.exports);
-  return module.exports as unknown as typeof FlowModule;
-}
-
-const { computeFlow } = loadFlow();
-type Flow = FlowModule.Flow;
-type FlowDonation = FlowModule.FlowDonation;
-type FlowDisbursement = FlowModule.FlowDisbursement;
+import { computeFlow, type Flow, type FlowDisbursement, type FlowDonation } from '../../web/src/pages/audit/flow';
 
 function totals(flow: Flow): { inFlow: Map<string, number>; outFlow: Map<string, number> } {
   const inFlow = new Map<string, number>();
