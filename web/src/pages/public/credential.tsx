@@ -27,11 +27,12 @@ function CredentialQr(props: { jws: string; baseUrl: string | undefined }) {
   const [qr, setQr] = useState<{ url: string; image: string } | undefined>(undefined);
   const [failed, setFailed] = useState(false);
   useEffect(() => {
-    if (props.baseUrl === undefined) return;
+    const base = props.baseUrl;
+    if (base === undefined) return;
     let live = true;
     void (async () => {
       try {
-        const url = await qrLinkFor(props.jws, props.baseUrl as string);
+        const url = await qrLinkFor(props.jws, base);
         const image = await toDataURL(url, { errorCorrectionLevel: QR_LEVEL, margin: 4, width: QR_PIXELS, color: { dark: '#000000', light: '#ffffff' } });
         if (live) setQr({ url, image });
       } catch {

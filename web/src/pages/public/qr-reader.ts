@@ -53,6 +53,7 @@ async function zxingReader(): Promise<QrReader> {
   prepareZXingModule({
     overrides: { locateFile: (path: string, prefix: string) => (path.endsWith('.wasm') ? wasmUrl : prefix + path) },
   });
+  // One canvas for every frame: allocating one per frame would churn memory at five frames a second.
   const canvas = document.createElement('canvas');
   const options = { formats: ['QRCode' as const], maxNumberOfSymbols: 1, tryHarder: true };
   return {
@@ -75,7 +76,15 @@ async function zxingReader(): Promise<QrReader> {
   };
 }
 
+/** One reader per page load: ZXing's module is instantiated once, whoever asks (camera, image file). */
+let shared: Promise<QrReader> | undefined;
+
 /** A QR reader: the native detector when the browser has one that reads QR codes, else ZXing. */
-export async function createQrReader(): Promise<QrReader> {
-  return (await nativeReader()) ?? zxingReader();
+export function createQrReader(): Promise<QrReader> {
+  shared ??= nativeReader().then((native) => native ?? zxingReader());
+  // A failed load (the .wasm did not arrive) is not remembered, so the next scan tries again.
+  shared.catch(() => {
+    shared = undefined;
+  });
+  return shared;
 }
