@@ -30,21 +30,9 @@ export function safeNext(next: string | undefined): string | undefined {
   }
 }
 
-/**
- * Asks the gateway whether it accepts the token: the event stream is open to
- * any logged-in member, so its answer (200, 401 or 403) speaks for the token
- * whatever its roles. The stream is closed as soon as its headers arrive.
- */
+/** Asks the gateway whether it accepts the token (`GET /api/v1/me`: 200, or 401/403 in plain words). */
 async function confirmToken(token: string): Promise<void> {
-  const controller = new AbortController();
-  const res = await request('GET', '/api/v1/events?types=issuer-key.rotated', {
-    auth: false,
-    redirectOnAuthError: false,
-    headers: { Authorization: `Bearer ${token}`, Accept: 'text/event-stream' },
-    signal: controller.signal,
-  });
-  controller.abort();
-  void res.body?.cancel().catch(() => undefined);
+  await request('GET', '/api/v1/me', { auth: false, redirectOnAuthError: false, headers: { Authorization: `Bearer ${token}` } });
 }
 
 type Problem = { key: string } | { error: unknown };
