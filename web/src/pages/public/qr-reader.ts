@@ -3,12 +3,9 @@
  * `BarcodeDetector` is used where it exists (Chrome on Android, ChromeOS,
  * macOS); elsewhere ZXing compiled to WebAssembly does the work.
  *
- * The fallback calls `zxing-wasm/reader` itself rather than going through the
- * `barcode-detector` polyfill: the polyfill pins its own copy of zxing-wasm
- * (3.1.3, nested in its node_modules) whose glue code must be paired with
- * exactly its own `.wasm`, while the package we can import the `.wasm` URL
- * from is the top-level zxing-wasm. Calling that one directly keeps glue and
- * binary from the same release, and it is the same decoder the polyfill wraps.
+ * The fallback is `zxing-wasm/reader` (ZXing-C++, the decoder the
+ * `barcode-detector` polyfill wraps), called directly so that its glue code
+ * and its `.wasm` always come from the same release.
  * The `.wasm` is bundled by Vite (`?url`) and served from this origin: the
  * page's CSP allows no CDN, and a verifier must work on a closed network.
  */
