@@ -7,6 +7,7 @@ import { CodedError } from './errors';
 import { requireYear } from './dates';
 import { CONTRACTS, MAX_PAGE } from './functions';
 import {
+  EXPORT_KINDS,
   HISTORY_ENTITIES,
   type Allocation,
   type AnnualReport,
@@ -15,6 +16,7 @@ import {
   type Donation,
   type DonationTrace,
   type EntityVersion,
+  type ExportKind,
   type Finding,
   type HistoryEntity,
   type Page,
@@ -26,9 +28,6 @@ import { parseLimit } from './validate';
 const PROGRAM_MIN = { num: 7n, den: 10n, ratio: 0.7 };
 const MANAGEMENT_MAX = { num: 1n, den: 10n, ratio: 0.1 };
 
-/** What the CSV export pages through. */
-export const EXPORT_KINDS = ['donations', 'disbursements'] as const;
-export type ExportKind = (typeof EXPORT_KINDS)[number];
 
 function ratio(num: number, den: number): number | null {
   return den === 0 ? null : Math.round((num / den) * 10_000) / 10_000;

@@ -1,16 +1,16 @@
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
 import { actorOf, requireCaller, txTime } from './access';
-import { actingCharity, requireReader } from './charity-access';
-import { entityKey, getCharity, getProject } from './charity-state';
-import { canonicalJson, encode } from './codec';
+import { actingCharity, callerView, isAuditorCaller, mayRead, requireReader } from './charity-access';
+import { KEYS, entityKey, getCharity, getProject } from './charity-state';
+import { canonicalJson, decode, encode } from './codec';
 import { CodedError } from './errors';
 import { EVENTS } from './events';
-import { CONTRACTS } from './functions';
+import { CONTRACTS, MAX_PAGE } from './functions';
 import { requireAmount } from './money';
-import { MSP, type Charity, type CreateProjectInput, type Project, type RegisterCharityInput } from './models';
-import { exists, writeJson } from './state';
+import { MSP, type Charity, type Page, type CreateProjectInput, type Project, type RegisterCharityInput } from './models';
+import { INDEX_VALUE, exists, key, pageIndex, writeJson } from './state';
 import { parseCharityInput, parseProjectInput } from './charity-input';
-import { parseArg } from './validate';
+import { parseArg, parseLimit } from './validate';
 
 /**
  * Charities (registered by the civil-affairs registrar) and their projects
@@ -69,6 +69,7 @@ export class CharityContract extends Contract {
       txId: ctx.stub.getTxID(),
     };
     await writeJson(ctx, k, project);
+    await ctx.stub.putState(key(ctx, KEYS.projectByCharity, [charityId, project.id]), INDEX_VALUE);
     ctx.stub.setEvent(EVENTS.projectCreated, encode({ id: project.id, charityId, timestamp: now }));
     return canonicalJson(project);
   }
@@ -80,5 +81,40 @@ export class CharityContract extends Contract {
     const project = await getProject(ctx, id);
     requireReader(ctx, project.charityId);
     return canonicalJson(project);
+  }
+
+  /**
+   * Registered charities in id order: all of them for auditors and the civil
+   * registrar, only its own for a charity user (whose list has one entry).
+   */
+  @Transaction(false)
+  @Returns('string')
+  async ListCharities(ctx: Context, limit: string, cursor: string): Promise<string> {
+    const size = parseLimit(limit, MAX_PAGE, 100);
+    const caller = callerView(ctx);
+    const seesAll = isAuditorCaller(caller) || (caller.mspId === MSP.civil && caller.roles.includes('registrar'));
+    if (!seesAll) {
+      if (caller.charity === undefined || !mayRead(caller, caller.charity)) {
+        throw new CodedError('FORBIDDEN', 'only auditors, the civil registrar and charity users may list charities');
+      }
+      const own = await getCharity(ctx, caller.charity);
+      return canonicalJson({ items: [own] } satisfies Page<Charity>);
+    }
+    const load = async (_k: string, value: Uint8Array): Promise<Charity> => decode<Charity>(value);
+    return canonicalJson(await pageIndex(ctx, KEYS.charity, [], size, cursor, load));
+  }
+
+  /** A charity's projects in id order, with their money figures (those who may read the charity). */
+  @Transaction(false)
+  @Returns('string')
+  async ListProjects(ctx: Context, charityId: string, limit: string, cursor: string): Promise<string> {
+    const charity = await getCharity(ctx, charityId);
+    requireReader(ctx, charity.id);
+    const size = parseLimit(limit, MAX_PAGE, 100);
+    const load = async (indexKey: string): Promise<Project> => {
+      const { attributes } = ctx.stub.splitCompositeKey(indexKey);
+      return getProject(ctx, attributes[attributes.length - 1]);
+    };
+    return canonicalJson(await pageIndex(ctx, KEYS.projectByCharity, [charity.id], size, cursor, load));
   }
 }

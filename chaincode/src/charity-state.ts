@@ -12,6 +12,8 @@ export const KEYS = {
   project: 'project',
   donation: 'donation',
   disbursement: 'disbursement',
+  /** [charityId, projectId]: a charity's projects, in id order. */
+  projectByCharity: 'project~charity',
   /** [projectId, seq] → donation id: the project's donations in recording (FIFO) order. */
   fifo: 'donation~fifo',
   /** [donationId, disbursementId] → {amount}: what a donation paid into each disbursement. */

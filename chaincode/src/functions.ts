@@ -39,6 +39,8 @@ export const FN = {
   getCharity: `${CONTRACTS.charities}:GetCharity`,
   createProject: `${CONTRACTS.charities}:CreateProject`,
   getProject: `${CONTRACTS.charities}:GetProject`,
+  listCharities: `${CONTRACTS.charities}:ListCharities`,
+  listProjects: `${CONTRACTS.charities}:ListProjects`,
 
   recordDonation: `${CONTRACTS.donations}:RecordDonation`,
   importDonations: `${CONTRACTS.donations}:ImportDonations`,

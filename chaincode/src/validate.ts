@@ -1,4 +1,4 @@
-import { MAX_JSON_DEPTH, jsonDepthExceeds } from './codec';
+import { MAX_JSON_DEPTH, jsonDepthExceeds } from './json-depth';
 import { CodedError } from './errors';
 
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;

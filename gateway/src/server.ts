@@ -11,6 +11,8 @@ import { openApiDocument } from './api/openapi';
 import { metricsHandler, observeRequests, readinessHandler } from './api/observe';
 import { createLogger, type Logger } from './observability/logger';
 import { portalRouter } from './api/portal';
+import { portalApiRoutes } from './api/portal-routes';
+import type { DevKey } from './auth/dev-key';
 
 /** What the HTTP app is built from. */
 export interface ServerDeps {
@@ -21,6 +23,8 @@ export interface ServerDeps {
   logger?: Logger;
   /** The built portal (default `dist/web`). */
   webDir?: string;
+  /** The development token key (absent with AUTH_JWKS_URL); the portal's demo login signs with it. */
+  devKey?: DevKey;
 }
 
 /**
@@ -91,6 +95,7 @@ export function createServer(deps: ServerDeps): Express {
   app.get('/readyz', readinessHandler(ctx, logger));
   app.get('/metrics', metricsHandler(ctx.metrics, ctx.config.metricsToken));
   app.get('/api/v1/openapi.json', (_req, res) => void res.json(openApiDocument(ctx.config.publicBaseUrl)));
+  app.use('/api/v1', portalApiRoutes(ctx, deps.devKey));
   app.use('/api/v1', apiRouter(ctx, deps.authenticate, deps.idempotency));
   app.use(portalRouter(deps.webDir));
   app.use((req, res) => sendProblem(res, 'NOT_FOUND', `no route for ${req.method} ${req.path}`));

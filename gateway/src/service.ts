@@ -93,7 +93,7 @@ export async function openService(config: Config, options: ServiceOptions = {}):
     const devKey = config.auth.jwksUrl ? undefined : await loadDevKey(config.dataDir);
     const idempotency = await IdempotencyStore.open(config.dataDir);
     closers.unshift(() => idempotency.close());
-    const app = createServer({ ctx, authenticate: createAuthenticator(config.auth, devKey), idempotency, logger });
+    const app = createServer({ ctx, authenticate: createAuthenticator(config.auth, devKey), idempotency, logger, devKey });
     return {
       app,
       ctx,

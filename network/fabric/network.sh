@@ -173,6 +173,20 @@ node_control() {
   log "node $action $name: done in $((SECONDS - SCRIPT_STARTED_AT))s"
 }
 
+# query ORG FUNCTION [ARG...] — evaluates a chaincode function with Fabric's own
+# peer CLI, as ORG's admin on ORG's peer, and prints what the peer answers: an
+# operator's way to read the ledger with no gateway in between.
+query_as_admin() {
+  local org="${1:-}" fn="${2:-}"
+  [[ -n "$org" && -n "$fn" ]] || fail "usage: network.sh query <org> <contract:Function> [arg...]"
+  shift 2
+  [[ -n "${ORG_MSP[$org]:-}" ]] || fail "unknown org '$org'; orgs: ${ORGS[*]}"
+  [[ -f "$CONNECTION_FILE" ]] || fail "no network is up in $WORKDIR (npm run fabric:up)"
+  local args
+  args=$(node -e 'process.stdout.write(JSON.stringify({ Args: process.argv.slice(1) }))' "$fn" "$@")
+  as_admin "$org" "$FABRIC_BIN/peer" chaincode query -C "$CHANNEL" -n "$CC_NAME" -c "$args"
+}
+
 main() {
   local verb="${1:-}"
   shift || true
@@ -181,7 +195,8 @@ main() {
     down) down "$@" ;;
     status) status "$@" ;;
     node) node_control "$@" ;;
-    *) fail "usage: network.sh up | down [--keep] | status | node stop|start <node>" ;;
+    query) query_as_admin "$@" ;;
+    *) fail "usage: network.sh up | down [--keep] | status | node stop|start <node> | query <org> <contract:Function> [arg...]" ;;
   esac
 }
 

@@ -4,6 +4,7 @@ import { eventScenarios } from './events';
 import { hardeningScenarios } from './hardening';
 import type { SuiteOptions } from './harness';
 import { httpEdgeScenarios } from './http-edge';
+import { portalApiScenarios } from './portal-api';
 import { statusListScenarios } from './status-lists';
 import { verifyPrivacyScenarios } from './verify-privacy';
 
@@ -18,4 +19,5 @@ export function suite(opts: SuiteOptions): void {
   httpEdgeScenarios(opts);
   statusListScenarios(opts);
   eventScenarios(opts);
+  portalApiScenarios(opts);
 }

@@ -2,10 +2,12 @@ import { expect } from 'chai';
 import { suite } from '../conformance';
 import { expectProblem } from '../conformance/certificates';
 import { randomUUID } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
 import { sampleCreditCode } from '../../scripts/sample-ids';
 import { lowIncomeBody, newIdNumber } from '../conformance/certificates';
 import { startGateway } from '../support/gateway-harness';
-import { departmentEnv, startDepartments, type DepartmentsHarness } from '../support/departments-harness';
+import { departmentEnv, departmentTraffic, startDepartments, type DepartmentsHarness } from '../support/departments-harness';
 import { client } from '../support/http';
 
 /**
@@ -14,6 +16,12 @@ import { client } from '../support/http';
  * stops the network.
  */
 suite({ name: 'fabric', factory: () => startDepartments() });
+
+after(function () {
+  const t = departmentTraffic();
+  const rate = t.seconds > 0 ? (t.requests / t.seconds).toFixed(1) : '-';
+  console.log(`      cross-department run: ${t.requests} calls (civil ${t.byOrg.civil}, charity ${t.byOrg.charity}, audit ${t.byOrg.audit}) in ${t.seconds.toFixed(1)} s, ${rate} calls/s`);
+});
 
 describe('one gateway per department [fabric]', function () {
   let h: DepartmentsHarness;
@@ -67,6 +75,17 @@ describe('one gateway per department [fabric]', function () {
     }
     const found = await at('audit')('POST', '/api/v1/certificates/search', { token: auditor, body: { holder: { idNumber } } });
     expect(found.body.items.map((i: { id: string }) => i.id)).to.deep.equal([c.body.id]);
+  });
+
+  it("lets Fabric's own peer CLI, as another org's admin, read a certificate the civil gateway wrote", async function () {
+    const issuer = await h.token({ sub: 'clerk-cli', org: 'civil', roles: ['issuer'] });
+    const issued = await client(h.gatewayUrl('civil'))('POST', '/api/v1/certificates', { token: issuer, body: lowIncomeBody(newIdNumber()) });
+    expect(issued.status, issued.text).to.equal(201);
+    const root = path.resolve(__dirname, '../../..');
+    const r = spawnSync('npm', ['run', '--silent', 'fabric:query', '--', 'audit', 'certificates:Get', issued.body.id], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+    expect(r.status, r.stderr).to.equal(0);
+    const onPeer = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect(onPeer).to.include({ id: issued.body.id, issuerMsp: 'CivilAffairsMSP', digest: issued.body.record.digest, issueTxId: issued.body.txId });
   });
 
   it('never pays out more than the income when two charity gateway processes disburse from one project at once', async function () {

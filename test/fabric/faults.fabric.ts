@@ -94,17 +94,41 @@ describe('faults survived [fabric]', function () {
     expect(same).to.equal(true);
   });
 
-  it('answers 503 while the orderer is down and commits again once it is back', async function () {
+  it('answers 503 while the orderer is down and commits a write retried with its Idempotency-Key exactly once after it is back', async function () {
+    const body = lowIncomeBody(newIdNumber());
+    const key = `orderer-${Date.now()}`;
     node('stop', 'orderer0');
     try {
-      const r = await issue();
+      const r = await issue(body, key);
       expect(r.status, JSON.stringify(r.body)).to.equal(503);
       expect(r.body.code).to.equal('LEDGER_UNAVAILABLE');
     } finally {
       node('start', 'orderer0');
     }
-    const { r: again, ms } = await untilCommitted(() => issue(), 60_000);
+    const { r: again, ms } = await untilCommitted(() => issue(body, key), 60_000);
     expect(again.status, JSON.stringify(again.body)).to.equal(201);
     console.log(`      first commit after the orderer restarted: ${ms} ms`);
+    const replay = await issue(body, key);
+    expect(replay.status).to.equal(201);
+    expect(replay.body.id).to.equal((again.body as { id: string }).id);
+    const found = await civil('POST', '/api/v1/certificates/search', { token: verifier, body: { holder: { idNumber: body.holder.idNumber } } });
+    expect(found.body.items).to.have.length(1);
+  });
+
+  it("keeps committing through the civil gateway while civil's chaincode server is down, and after it is back", async function () {
+    node('stop', 'chaincode-civil');
+    try {
+      const started = Date.now();
+      const r = await issue();
+      expect(r.status, JSON.stringify(r.body)).to.equal(201);
+      console.log(`      a write with civil's chaincode server down: ${Date.now() - started} ms`);
+      const read = await civil('GET', `/api/v1/certificates/${r.body.id}`, { token: verifier });
+      expect(read.status, JSON.stringify(read.body)).to.equal(200);
+    } finally {
+      node('start', 'chaincode-civil');
+    }
+    const { r: after, ms } = await untilCommitted(() => issue(), 60_000);
+    expect(after.status, JSON.stringify(after.body)).to.equal(201);
+    console.log(`      first commit after civil's chaincode server restarted: ${ms} ms`);
   });
 });

@@ -67,7 +67,8 @@ function Header() {
           type="button"
           class="lang-toggle"
           data-testid="lang-toggle"
-          aria-label={t('lang.switchLabel')}
+          lang={lang === 'zh-CN' ? 'en' : 'zh-CN'}
+          title={t('lang.switchLabel')}
           onClick={() => setLang(lang === 'zh-CN' ? 'en' : 'zh-CN')}
         >
           {t('lang.switch')}

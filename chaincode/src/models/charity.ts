@@ -229,3 +229,7 @@ export interface EntityVersion<T = unknown> {
   record?: T;
   blockNumber?: number;
 }
+
+/** What a charity-year listing holds (the export and the portal's money flow). */
+export const EXPORT_KINDS = ['donations', 'disbursements'] as const;
+export type ExportKind = (typeof EXPORT_KINDS)[number];

@@ -35,6 +35,11 @@ export function auditRoutes({ ctx, authed, me }: RouteDeps): Router {
     requireMayAudit(res, id);
     res.json(await audit.annualReport(ctx, await me(res), id, requireYear('year', req.query.year)));
   }));
+  r.get('/audit/charities/:id/records', authed, auditReader, h(async (req, res) => {
+    const id = param(req, 'id');
+    requireMayAudit(res, id);
+    res.json(await audit.yearRecords(ctx, await me(res), id, requireYear('year', req.query.year), req.query as Record<string, unknown>));
+  }));
   r.get('/audit/charities/:id/export.csv', authed, auditReader, h(async (req, res) => {
     const id = param(req, 'id');
     requireMayAudit(res, id);

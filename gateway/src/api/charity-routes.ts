@@ -15,6 +15,12 @@ export function charityRoutes({ ctx, authed, idem, me }: RouteDeps): Router {
     const w = await charities.registerCharity(ctx, await me(res), req.body);
     res.status(201).json({ ...w.value, txId: w.txId, blockNumber: w.blockNumber });
   }));
+  r.get('/charities', authed, h(async (req, res) => {
+    res.json(await charities.listCharities(ctx, await me(res), req.query as Record<string, unknown>));
+  }));
+  r.get('/charities/:id/projects', authed, h(async (req, res) => {
+    res.json(await charities.listProjects(ctx, await me(res), param(req, 'id'), req.query as Record<string, unknown>));
+  }));
   r.get('/charities/:id', authed, h(async (req, res) => {
     res.json(await charities.getCharity(ctx, await me(res), param(req, 'id')));
   }));

@@ -1,6 +1,6 @@
 /** The Charities and donations, and Audit, sections of the OpenAPI document. */
 
-import { body, errors, idParam, idempotencyKey, ok, personSchema, problem, ref, secured, type Schema } from './openapi-parts';
+import { body, errors, idParam, idempotencyKey, ok, page, personSchema, problem, ref, secured, type Schema } from './openapi-parts';
 
 const fen = (description: string): Schema => ({ type: 'integer', minimum: 1, maximum: 1_000_000_000_000, description: `${description}, integer fen (分)` });
 const total = (description: string): Schema => ({ type: 'integer', minimum: 0, description: `${description}, integer fen (≤ 2^53 − 1)` });
@@ -13,6 +13,10 @@ const businessDate = (what: string): Schema => ({
   type: 'string',
   description: `${what}: ISO-8601 date or date-time, not in the future, at most 3 years back; default now. Its calendar year in China (UTC+8) is the accounting year.`,
 });
+const pageQuery = [
+  { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 500, default: 50 } },
+  { name: 'cursor', in: 'query', required: false, schema: { type: 'string' }, description: 'nextCursor of the previous page' },
+];
 const yearQuery = { name: 'year', in: 'query', required: true, schema: { type: 'string', pattern: '^[0-9]{4}$' } };
 const readRule = 'Auditors, the civil-affairs registrar and the owning charity may read.';
 const auditRule = 'Auditors (audit org) audit every charity; a charity user audits its own records only.';
@@ -154,12 +158,26 @@ export const donationSchemas: Record<string, Schema> = {
 /** Paths of the section. */
 export const donationPaths: Record<string, Schema> = {
   '/api/v1/charities': {
+    get: {
+      summary: 'Registered charities in id order: all of them for auditors and the civil registrar, its own for a charity user',
+      security: secured,
+      parameters: pageQuery,
+      responses: { '200': ok(page(ref('Charity'))), ...errors },
+    },
     post: {
       summary: 'Register a charity (civil, registrar)',
       security: secured,
       parameters: [idempotencyKey],
       requestBody: body({ type: 'object', required: ['id', 'name', 'creditCode', 'publicFundraising'], properties: { id: str, name: str, creditCode: str, publicFundraising: { type: 'boolean' } } }),
       responses: { '201': ok(ref('Charity'), 'Registered'), ...errors, '409': problem('DUPLICATE_ID') },
+    },
+  },
+  '/api/v1/charities/{id}/projects': {
+    get: {
+      summary: `A charity's projects with their money figures, in id order. ${readRule}`,
+      security: secured,
+      parameters: [idParam, ...pageQuery],
+      responses: { '200': ok(page(ref('Project'))), ...errors, '404': problem('CHARITY_NOT_FOUND') },
     },
   },
   '/api/v1/charities/{id}': {
@@ -293,6 +311,14 @@ export const donationPaths: Record<string, Schema> = {
       security: secured,
       parameters: [idParam, yearQuery],
       responses: { '200': ok(ref('AnnualReport')), ...errors, '404': problem('CHARITY_NOT_FOUND') },
+    },
+  },
+  '/api/v1/audit/charities/{id}/records': {
+    get: {
+      summary: `A charity's donations or disbursements of a year, in recording order, each with its block (the portal's money flow). ${auditRule}`,
+      security: secured,
+      parameters: [idParam, yearQuery, { name: 'kind', in: 'query', required: true, schema: { enum: ['donations', 'disbursements'] } }, ...pageQuery],
+      responses: { '200': ok(page({ type: 'object', description: 'A Donation or a Disbursement, plus blockNumber' })), ...errors, '404': problem('CHARITY_NOT_FOUND') },
     },
   },
   '/api/v1/audit/charities/{id}/export.csv': {

@@ -248,6 +248,45 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
           responses: { '200': ok(ref('Verdict')), '400': problem('credential missing or not a string'), '429': problem('RATE_LIMITED: too many holder checks of this credential') },
         },
       },
+      '/api/v1/verify/reference': {
+        post: {
+          summary: 'Verify a short link `/v/<id>#d=<digest>` (no login): what the ledger proves without the credential (anchor, issuer, status, validity); the claims need the full credential',
+          requestBody: body({
+            type: 'object',
+            required: ['id', 'digest'],
+            properties: { id: { type: 'string' }, digest: { type: 'string', pattern: '^[0-9a-fA-F]{64}$', description: 'SHA-256 of the compact JWS, hex' } },
+          }),
+          responses: { '200': ok(ref('Verdict')), '400': problem('id or digest malformed') },
+        },
+      },
+      '/api/v1/portal': {
+        get: {
+          summary: 'What the web portal needs to know about this gateway (no login)',
+          responses: {
+            '200': ok({
+              type: 'object',
+              properties: {
+                ledger: { enum: ['embedded', 'fabric'] },
+                gatewayOrg: { enum: ['civil', 'charity', 'audit'] },
+                publicBaseUrl: { type: 'string' },
+                demoLogin: { type: 'boolean', description: 'Whether POST /api/v1/dev/token answers this caller' },
+              },
+            }),
+          },
+        },
+      },
+      '/api/v1/dev/token': {
+        post: {
+          summary:
+            'Development only: a token for a demo user of a role. Exists only on the embedded ledger, with a loopback-only listener, for a loopback caller not relayed by a proxy, and without AUTH_JWKS_URL; otherwise 404',
+          requestBody: body({
+            type: 'object',
+            required: ['role'],
+            properties: { role: { enum: ['issuer', 'registrar', 'verifier', 'admin', 'charity', 'auditor'] }, charity: { type: 'string', description: 'For role charity; default: the first registered charity' } },
+          }),
+          responses: { '200': ok({ type: 'object', properties: { token: { type: 'string' }, claims: { type: 'object' } } }), '400': problem('Unknown role, or no charity registered yet'), '404': problem('Not available here') },
+        },
+      },
       '/api/v1/events': {
         get: {
           summary: 'Committed ledger changes as Server-Sent Events (any member; each sees what its role may read)',

@@ -4,7 +4,7 @@ import type { DomainContext } from '../domain/context';
 import * as certificates from '../domain/certificates';
 import * as registry from '../domain/registry';
 import { STATUS_LIST_TTL_MS, statusListCredential } from '../domain/status-lists';
-import { verify } from '../domain/verification';
+import { verify, verifyReference } from '../domain/verification';
 import { personField } from '../domain/input';
 import { allow, authenticate, principalOf } from './auth';
 import { auditRoutes } from './audit-routes';
@@ -69,6 +69,10 @@ export function apiRouter(ctx: DomainContext, auth: Authenticator, idempotency: 
     if (!body || typeof body !== 'object' || typeof body.credential !== 'string') throw invalid('credential must be a string (a compact JWS)');
     const holder = body.holder === undefined || body.holder === null ? undefined : personField(body.holder, 'holder');
     res.json(await verify(ctx, body.credential, new Date(), holder));
+  }));
+
+  r.post('/verify/reference', h(async (req, res) => {
+    res.json(await verifyReference(ctx, req.body, new Date()));
   }));
 
   r.get('/status-lists/:mspId/:purpose/:list', h(async (req, res) => {

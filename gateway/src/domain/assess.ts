@@ -213,9 +213,34 @@ function assessCredential(parsed: ParsedCredential | string, context: AssessCont
   }
   const anchored = context.record;
 
+  const { issuer, status, validity, state } = recordChecks(anchored, key, type, now, claimsKeyOwner ? undefined : notOwner);
+  const checks = [format, signature, issuer, check('anchor', true, 'digest matches the ledger record'), status, validity];
+  const verdict: Verdict = {
+    valid: checks.every((c) => c.ok),
+    status: state,
+    checks,
+    certificate: publicCertificate(anchored),
+  };
+  if (context.blockNumber !== undefined) verdict.anchor = { txId: anchored.issueTxId, blockNumber: context.blockNumber };
+  return verdict;
+}
+
+/**
+ * The checks that read an anchored record: issuer (the key belongs to the
+ * record's org, was valid at issuance, and the org is authorised for the
+ * type), status, and validity window at `now`. `notOwner` is the issuer check
+ * already failed by the credential itself (its issuer does not own the key).
+ */
+function recordChecks(
+  anchored: CertificateRecord,
+  key: NonNullable<VerificationContext['key']>,
+  type: VerificationContext['type'],
+  now: Date,
+  notOwner?: Check,
+): { issuer: Check; status: Check; validity: Check; state: Verdict['status'] } {
   let issuer: Check;
-  if (!claimsKeyOwner || anchored.issuerMsp !== key.mspId) {
-    issuer = notOwner;
+  if (notOwner !== undefined || anchored.issuerMsp !== key.mspId) {
+    issuer = notOwner ?? check('issuer', false, `${anchored.issuerMsp} does not own key ${key.kid}`);
   } else if (!keyValidAt(key, anchored.issuedAt)) {
     issuer = check('issuer', false, `key ${key.kid} (${key.status}) was not valid at issuance ${anchored.issuedAt}`);
   } else if (!type || type.type !== anchored.type || !type.issuerMsps.includes(anchored.issuerMsp)) {
@@ -237,14 +262,44 @@ function assessCredential(parsed: ParsedCredential | string, context: AssessCont
     !expired && !early,
     expired ? `expired at ${validUntil}` : early ? `not valid before ${validFrom}` : 'within its validity window',
   );
+  return { issuer, status, validity, state: !active ? anchored.status : expired ? 'expired' : 'active' };
+}
 
-  const checks = [format, signature, issuer, check('anchor', true, 'digest matches the ledger record'), status, validity];
+/** A short link's claim: certificate `id` whose credential has SHA-256 `digest` (hex). */
+export interface CredentialReference {
+  id: string;
+  digest: string;
+}
+
+/** The checks a verdict on a reference lists; without the credential there is no format or signature to check. */
+const REFERENCE_ORDER: readonly CheckName[] = ['anchor', 'issuer', 'status', 'validity'];
+
+/**
+ * The verdict on a short link (`/v/<id>#d=<digest>`), with no I/O: what the
+ * ledger can prove without the credential itself. The anchor holds when the
+ * ledger has a record with this id and this digest; then issuer, status and
+ * validity are checked as for a credential. An id without that digest gets
+ * the same answer as an unknown id, so a short link tells nothing about
+ * certificates whose credential its bearer never held.
+ */
+export function assessReference(ref: CredentialReference, context: AssessContext, now: Date): Verdict {
+  const { record, key, type } = context;
+  if (!record || record.digest !== ref.digest.toLowerCase() || !key || key.kid !== record.issuerKid) {
+    const anchor = check('anchor', false, 'no ledger record with this certificate number and digest');
+    return {
+      valid: false,
+      status: 'unknown',
+      checks: REFERENCE_ORDER.map((name) => (name === 'anchor' ? anchor : check(name, false, NOT_CHECKED.anchor))),
+    };
+  }
+  const { issuer, status, validity, state } = recordChecks(record, key, type, now);
+  const checks = [check('anchor', true, 'a ledger record holds this digest'), issuer, status, validity];
   const verdict: Verdict = {
     valid: checks.every((c) => c.ok),
-    status: !active ? anchored.status : expired ? 'expired' : 'active',
+    status: state,
     checks,
-    certificate: publicCertificate(anchored),
+    certificate: publicCertificate(record),
   };
-  if (context.blockNumber !== undefined) verdict.anchor = { txId: anchored.issueTxId, blockNumber: context.blockNumber };
+  if (context.blockNumber !== undefined) verdict.anchor = { txId: record.issueTxId, blockNumber: context.blockNumber };
   return verdict;
 }

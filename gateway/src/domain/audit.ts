@@ -1,6 +1,8 @@
 import { FN, MAX_PAGE } from '../../../chaincode/src/functions';
 import {
+  EXPORT_KINDS,
   HISTORY_ENTITIES,
+  type ExportKind,
   type AnnualReport,
   type Disbursement,
   type DisbursementTrace,
@@ -15,7 +17,7 @@ import type { ChainCheck, LedgerTransaction } from '../ledger';
 import { blockNumbersOf } from './block-numbers';
 import { read } from './calls';
 import type { DomainContext } from './context';
-import { limitField } from './input';
+import { decodeCursor, encodeCursor, limitField } from './input';
 import { csvRow, type CsvValue } from './csv';
 import { CodedError, invalid } from '../../../chaincode/src/errors';
 
@@ -101,7 +103,6 @@ function disbursementRow(d: Disbursement, block: number | undefined): CsvValue[]
     d.sources.map((s) => `${s.donationId}:${s.amount}`).join(';'), d.txId, block];
 }
 
-type ExportKind = 'donations' | 'disbursements';
 
 /**
  * A charity's year as CSV for auditors' working papers: its donations, then
@@ -130,4 +131,32 @@ export async function exportYearCsv(ctx: DomainContext, who: SigningIdentity, ch
     }
   }
   return lines();
+}
+
+/** A record of a charity's year with the block that holds it. */
+export type YearRecord = (Donation | Disbursement) & { blockNumber?: number };
+
+/**
+ * One page of a charity's donations or disbursements of a year, in recording
+ * order, each with its block: the data behind the portal's money-flow chart.
+ * The chaincode decides who may read it (auditors and the charity itself).
+ */
+export async function yearRecords(
+  ctx: DomainContext,
+  who: SigningIdentity,
+  charityId: string,
+  year: number,
+  query: Record<string, unknown>,
+): Promise<{ items: YearRecord[]; nextCursor?: string }> {
+  const kind = query.kind;
+  if (typeof kind !== 'string' || !EXPORT_KINDS.includes(kind as ExportKind)) throw invalid(`kind must be one of ${EXPORT_KINDS.join(', ')}`);
+  const page = await read<Page<Donation | Disbursement>>(ctx, who, FN.exportPage, [
+    charityId,
+    String(year),
+    kind,
+    String(limitField(query.limit)),
+    decodeCursor(query.cursor),
+  ]);
+  const blocks = await blockNumbersOf(ctx, page.items.map((r) => r.txId));
+  return { items: page.items.map((r) => ({ ...r, blockNumber: blocks.get(r.txId) })), nextCursor: encodeCursor(page.nextCursor) };
 }

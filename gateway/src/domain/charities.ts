@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { FN } from '../../../chaincode/src/functions';
 import { parseCharityInput, parseProjectInput } from '../../../chaincode/src/charity-input';
-import type { Charity, Project } from '../../../chaincode/src/models';
+import type { Charity, Page, Project } from '../../../chaincode/src/models';
 import type { SigningIdentity } from '../../../network/pki/types';
 import { rememberBlock } from './block-numbers';
 import { alreadyWritten, read, write, writeOnce, type Written } from './calls';
 import type { DomainContext } from './context';
-import { objectField } from './input';
+import { decodeCursor, encodeCursor, limitField, objectField } from './input';
 import { CodedError } from '../../../chaincode/src/errors';
 
 /** A charity user acts for the charity its token names; without one it may not write. */
@@ -45,4 +45,21 @@ export async function createProject(ctx: DomainContext, who: SigningIdentity, ch
 /** A project with its money figures; the chaincode decides who may read it. */
 export function getProject(ctx: DomainContext, who: SigningIdentity, id: string): Promise<Project> {
   return read<Project>(ctx, who, FN.getProject, [id]);
+}
+
+/** Registered charities, a page at a time (all for auditors and the registrar; a charity user sees its own). */
+export async function listCharities(ctx: DomainContext, who: SigningIdentity, query: Record<string, unknown>): Promise<{ items: Charity[]; nextCursor?: string }> {
+  const page = await read<Page<Charity>>(ctx, who, FN.listCharities, [String(limitField(query.limit)), decodeCursor(query.cursor)]);
+  return { items: page.items, nextCursor: encodeCursor(page.nextCursor) };
+}
+
+/** A charity's projects with their money figures, a page at a time; the chaincode decides who may read them. */
+export async function listProjects(
+  ctx: DomainContext,
+  who: SigningIdentity,
+  charityId: string,
+  query: Record<string, unknown>,
+): Promise<{ items: Project[]; nextCursor?: string }> {
+  const page = await read<Page<Project>>(ctx, who, FN.listProjects, [charityId, String(limitField(query.limit)), decodeCursor(query.cursor)]);
+  return { items: page.items, nextCursor: encodeCursor(page.nextCursor) };
 }

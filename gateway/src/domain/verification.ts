@@ -2,11 +2,13 @@ import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { FN } from '../../../chaincode/src/functions';
 import type { IssuerKey, VerificationContext } from '../../../chaincode/src/models';
 import { verifyCredentialSignature } from '../credentials/vc';
-import { assess, isAnchored, parseCredential, type AssessContext, type Verdict } from './assess';
+import { assess, assessReference, isAnchored, parseCredential, type AssessContext, type Verdict } from './assess';
 import { blockNumberOf } from './block-numbers';
 import { read } from './calls';
 import { remember, type DomainContext } from './context';
-import { CodedError } from '../../../chaincode/src/errors';
+import { CodedError, invalid } from '../../../chaincode/src/errors';
+import { isId } from '../../../chaincode/src/validate';
+import { objectField } from './input';
 import type { PersonDocument } from '../../../chaincode/src/identifiers';
 import { pseudonym } from '../credentials/holder-ref';
 
@@ -70,4 +72,28 @@ async function decide(ctx: DomainContext, jws: string, now: Date, holder: Person
   // Only an anchored verdict shows the block, so a forgery costs no block lookup.
   if (isAnchored(parsed, context)) context.blockNumber = await blockNumberOf(ctx, context.record.issueTxId);
   return assess(parsed, context, now);
+}
+
+/** A SHA-256 digest as the ledger records it: 64 hex digits. */
+const HEX_DIGEST = /^[0-9a-fA-F]{64}$/;
+
+/**
+ * Verifies a short link (`{id, digest}`) against the ledger: the record and
+ * type, then the issuer key once the digest matches, and the anchoring block;
+ * {@link assessReference} decides. There is no signature to check without the
+ * credential, so the verdict says what the ledger proves and no more.
+ */
+export async function verifyReference(ctx: DomainContext, body: unknown, now: Date = new Date()): Promise<Verdict> {
+  const b = objectField(body, 'body');
+  if (typeof b.id !== 'string' || !isId(b.id)) throw invalid('id must be a certificate id');
+  if (typeof b.digest !== 'string' || !HEX_DIGEST.test(b.digest)) throw invalid('digest must be the credential\'s SHA-256 as 64 hex digits');
+  const ref = { id: b.id, digest: b.digest.toLowerCase() };
+  let context: AssessContext = { ...(await read<VerificationContext>(ctx, ctx.serviceIdentity, FN.verificationContext, [ref.id, ''])), signatureValid: false };
+  if (context.record?.digest === ref.digest) {
+    context = { ...(await read<VerificationContext>(ctx, ctx.serviceIdentity, FN.verificationContext, [ref.id, context.record.issuerKid])), signatureValid: false };
+    if (context.record?.digest === ref.digest) context.blockNumber = await blockNumberOf(ctx, context.record.issueTxId);
+  }
+  const verdict = assessReference(ref, context, now);
+  ctx.metrics.observeVerdict(verdict.valid, verdict.checks.find((c) => !c.ok)?.name);
+  return verdict;
 }

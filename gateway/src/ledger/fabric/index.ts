@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { common } from '@hyperledger/fabric-protos';
-import { CommitError, GatewayError, connect, hash, type Contract, type Gateway, type Network } from '@hyperledger/fabric-gateway';
+import { CommitError, EndorseError, GatewayError, connect, hash, type Contract, type Gateway, type Network, type ProposalOptions } from '@hyperledger/fabric-gateway';
 import { enrol } from '../../../../network/pki';
 import type { CertifiedKey, SigningIdentity } from '../../../../network/pki/types';
 import type { ChainCheck, Committed, Ledger, LedgerEvent, LedgerTransaction } from '../ledger';
@@ -103,14 +103,41 @@ class FabricLedger implements Ledger {
     return this.#network(identity).getContract(chaincode);
   }
 
+  /**
+   * The other orgs to ask when this org's own peer cannot run the chaincode
+   * (its chaincode server is down, say). Fabric's gateway endorses on the
+   * local peer first and does not move on when that simulation fails, so a
+   * department whose chaincode server stopped would refuse every write that
+   * the other departments' peers could endorse under MAJORITY. Only an
+   * endorsement failure that is no chaincode answer is retried: nothing was
+   * sent to the orderer, so the retry cannot commit twice.
+   */
+  #elsewhere(err: unknown, stage: 'endorse' | 'evaluate'): string[] | undefined {
+    const others = [...new Set((this.#o.otherPeers ?? []).map((p) => p.mspId))];
+    // fabric-gateway raises EndorseError for a failed endorsement and a plain GatewayError for a failed evaluation.
+    const failedThere = stage === 'endorse' ? err instanceof EndorseError : err instanceof GatewayError;
+    if (!failedThere || others.length === 0) return undefined;
+    const coded = toLedgerError(err);
+    return coded.code === 'LEDGER_UNAVAILABLE' ? others : undefined;
+  }
+
   async submit(identity: SigningIdentity, fn: string, args: string[]): Promise<Committed> {
-    try {
-      const tx = await this.#contract(identity).submitAsync(fn, { arguments: args });
+    const once = async (options: ProposalOptions): Promise<Committed> => {
+      const tx = await this.#contract(identity).submitAsync(fn, options);
       const status = await tx.getStatus();
       if (!status.successful) {
         throw new CommitError({ code: status.code, transactionId: status.transactionId, message: `transaction ${status.transactionId} invalid` });
       }
       return { txId: tx.getTransactionId(), blockNumber: Number(status.blockNumber), payload: utf8(tx.getResult()) };
+    };
+    try {
+      try {
+        return await once({ arguments: args });
+      } catch (err) {
+        const others = this.#elsewhere(err, 'endorse');
+        if (others === undefined) throw err;
+        return await once({ arguments: args, endorsingOrganizations: others });
+      }
     } catch (err) {
       throw toLedgerError(err);
     }
@@ -118,7 +145,14 @@ class FabricLedger implements Ledger {
 
   async evaluate(identity: SigningIdentity, fn: string, args: string[]): Promise<string> {
     try {
-      return utf8(await this.#contract(identity).evaluateTransaction(fn, ...args));
+      try {
+        return utf8(await this.#contract(identity).evaluate(fn, { arguments: args }));
+      } catch (err) {
+        const others = this.#elsewhere(err, 'evaluate');
+        if (others === undefined) throw err;
+        // A read needs one peer: the first other org's.
+        return utf8(await this.#contract(identity).evaluate(fn, { arguments: args, endorsingOrganizations: others.slice(0, 1) }));
+      }
     } catch (err) {
       throw toLedgerError(err);
     }

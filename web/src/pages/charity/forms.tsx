@@ -1,0 +1,97 @@
+import type { ComponentChildren } from 'preact';
+import { toHalfWidth } from '../../../../chaincode/src/identifiers';
+import { MAX_AMOUNT_FEN } from '../../../../chaincode/src/models/charity';
+import { ApiError } from '../../lib/api';
+import { logOut } from '../../lib/session';
+import { errorText } from '../../components/state';
+import { useI18n } from '../../i18n';
+
+/**
+ * The ledger's identifier rule (chaincode/src/validate.ts `isId`). Repeated
+ * here because validate.ts pulls in the chaincode codec, which needs Node's
+ * Buffer; the gateway checks again with the original.
+ */
+export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+
+/** Payee and memo limits of chaincode/src/donation-input.ts (`MAX_PAYEE_LENGTH`, `MAX_MEMO_LENGTH`), for `maxLength`. */
+export const MAX_PAYEE_LENGTH = 100;
+export const MAX_MEMO_LENGTH = 200;
+
+/**
+ * Yuan as typed by a person (`1234.5`, `1,234.50`, `¥20`, full-width digits)
+ * to integer fen, by string arithmetic so no float rounding creeps in.
+ * Undefined for anything else, for zero, and above the ledger's 10^12 fen.
+ */
+export function parseYuan(text: string): number | undefined {
+  const s = toHalfWidth(text).trim().replace(/^[¥￥]/, '').replace(/[,\s]/g, '');
+  const m = /^(\d{1,11})(?:\.(\d{1,2}))?$/.exec(s);
+  if (!m) return undefined;
+  const fen = Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
+  return fen >= 1 && fen <= MAX_AMOUNT_FEN ? fen : undefined;
+}
+
+/**
+ * The form field a 400/422 detail is about, when it names one of `fields`:
+ * the gateway's details start with the field's path (`body.amount must…`,
+ * `memo contains…`, `beneficiary.idNumber is not…`).
+ */
+export function fieldOfError(error: unknown, fields: readonly string[]): string | undefined {
+  if (!(error instanceof ApiError) || (error.status !== 400 && error.status !== 422)) return undefined;
+  const m = /^(?:body\.)?([A-Za-z][\w.]*)/.exec(error.detail);
+  if (!m) return undefined;
+  const path = m[1];
+  return [...fields].sort((a, b) => b.length - a.length).find((f) => path === f || path.startsWith(`${f}.`));
+}
+
+/** An expired login found while loading: drop the token so the page's guard asks to log in again. */
+export function forgetExpiredLogin(error: unknown): void {
+  if (error instanceof ApiError && error.status === 401) logOut();
+}
+
+/** The form's error in plain words, beside its submit button. */
+export function FormError(props: { error: unknown }) {
+  const i18n = useI18n();
+  if (props.error === undefined) return null;
+  return (
+    <p class="form-error" role="alert" data-testid="form-error" data-code={props.error instanceof ApiError ? props.error.code : undefined}>
+      {errorText(i18n, props.error)}
+    </p>
+  );
+}
+
+/** A labelled field with its hint and its error, wired with aria-describedby. */
+export function Field(props: { id: string; label: string; hint?: string; error?: string; children: ComponentChildren }) {
+  return (
+    <div class="field">
+      <label for={props.id}>{props.label}</label>
+      {props.children}
+      {props.hint && (
+        <span class="hint" id={`${props.id}-hint`}>
+          {props.hint}
+        </span>
+      )}
+      {props.error && (
+        <span class="field-error" id={`${props.id}-error`} data-testid={`${props.id}-error`}>
+          {props.error}
+        </span>
+      )}
+    </div>
+  );
+}
+
+/** aria attributes of an input inside {@link Field}. */
+export function describedBy(id: string, hint: boolean, error: string | undefined): { 'aria-describedby'?: string; 'aria-invalid'?: 'true' } {
+  const ids = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
+  return { 'aria-describedby': ids || undefined, 'aria-invalid': error ? 'true' : undefined };
+}
+
+/** Lowercase hex of bytes. */
+export function hex(bytes: ArrayBuffer): string {
+  return Array.from(new Uint8Array(bytes), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** SHA-256 of a file or text, in the browser; nothing is uploaded. */
+export async function sha256Hex(data: Blob | string): Promise<string> {
+  const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : await data.arrayBuffer();
+  return hex(await crypto.subtle.digest('SHA-256', bytes));
+}
