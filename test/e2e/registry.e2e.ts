@@ -352,6 +352,28 @@ describe('registry console (Chromium)', function () {
     expectClean(tab);
   });
 
+  it('says plainly when a certificate does not exist, and tells an unreachable ledger apart from an error, with a retry', async function () {
+    const tab = await open(issuer, '/registry/certificates/no-such-certificate');
+    const { page } = tab;
+    const error = page.getByTestId('error');
+    await error.waitFor();
+    expect(await error.innerText()).to.include('没有找到这份证照');
+
+    const idNumber = sampleResidentId();
+    const id = await issueByApi(idNumber, `reach-${Date.now()}`);
+    await page.goto('/registry/search');
+    await page.route('**/api/v1/certificates/search', (route) => route.abort('connectionrefused'));
+    await page.getByTestId('search-idnumber').fill(idNumber);
+    await page.getByTestId('search-submit').click();
+    const unreachable = page.getByTestId('unreachable');
+    await unreachable.waitFor();
+    expect(await unreachable.innerText()).to.include('不表示数据有误');
+    await page.unroute('**/api/v1/certificates/search');
+    await unreachable.getByRole('button').click();
+    await page.locator(`[data-testid="search-row"][data-id="${id}"]`).waitFor();
+    expectClean(tab, [HTTP_ERROR_LOG, /net::ERR_CONNECTION_REFUSED/]);
+  });
+
   it('does not show the issue form to a verifier-only user', async function () {
     const tab = await open(verifier, '/registry');
     const { page } = tab;

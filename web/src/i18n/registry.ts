@@ -19,6 +19,9 @@ const messages: Messages = {
     'registry.choose': '请选择',
     'registry.yes': '是',
     'registry.no': '否',
+    'registry.colon': '：',
+    'registry.listSep': '；',
+    'registry.detail': '（{detail}）',
     'registry.form.fixFields': '有 {n} 处需要修改，请查看标红的项目。',
 
     'registry.status.active': '有效',
@@ -293,6 +296,9 @@ const messages: Messages = {
     'registry.choose': 'Choose…',
     'registry.yes': 'Yes',
     'registry.no': 'No',
+    'registry.colon': ': ',
+    'registry.listSep': '; ',
+    'registry.detail': ' ({detail})',
     'registry.form.fixFields': '{n} item(s) need correcting; see the fields marked in red.',
 
     'registry.status.active': 'Valid',

@@ -23,7 +23,7 @@ function useBlobUrl(text: string | undefined, type = 'text/csv;charset=utf-8'): 
 
 /** A row's reason in plain words: its own problems by column, or why its chunk was refused. */
 export function reasonOf(i18n: I18n, r: RowResult): string {
-  if (r.problems && r.problems.length > 0) return r.problems.map((p) => `${p.field ? `${p.field}：` : ''}${problemText(i18n, p.problem)}`).join('；');
+  if (r.problems && r.problems.length > 0) return r.problems.map((p) => `${p.field ? `${p.field}${i18n.t('registry.colon')}` : ''}${problemText(i18n, p.problem)}`).join(i18n.t('registry.listSep'));
   if (r.error !== undefined) {
     const why = errorText(i18n, r.error);
     return r.culpritLine !== undefined ? `${i18n.t('registry.batch.culprit', { line: r.culpritLine })} ${why}` : why;
@@ -94,8 +94,14 @@ function Batch(props: { types: CertificateType[] }) {
     [],
   );
 
-  const problem = type && file ? fileProblem(type, file.csv) : undefined;
-  const prepared = useMemo(() => (type && file && !problem ? prepareFile(type, file.csv) : undefined), [type, file, problem]);
+  // Checking every row is the costly part: once per file and type, not on every progress update.
+  const checked = useMemo(() => {
+    if (!type || !file) return undefined;
+    const problem = fileProblem(type, file.csv);
+    return { problem, prepared: problem ? undefined : prepareFile(type, file.csv) };
+  }, [type, file]);
+  const problem = checked?.problem;
+  const prepared = checked?.prepared;
   const badRows = prepared?.results.filter((r) => r.status === 'failed') ?? [];
 
   const chooseFile = async (input: HTMLInputElement) => {

@@ -14,8 +14,13 @@ import { CIVIL_MSP, mspName, StatusBadge, typeTitle } from './words';
 function reasonText(i18n: I18n, code: string | undefined, text: string | undefined): string | undefined {
   const label = code !== undefined && i18n.has(`registry.reason.${code}`) ? i18n.t(`registry.reason.${code}`) : code;
   const extra = text !== undefined && text !== code ? text : undefined;
-  if (label !== undefined && extra !== undefined) return `${label}：${extra}`;
+  if (label !== undefined && extra !== undefined) return `${label}${i18n.t('registry.colon')}${extra}`;
   return label ?? extra;
+}
+
+/** A transaction creator's id (`x509::/CN=clerk-1/OU=client/…::/CN=ca…`) as the user's common name; the full id stays in the tooltip. */
+function actorName(id: string): string {
+  return /^x509::\/(?:[^:]*\/)?CN=([^/:]+)/.exec(id)?.[1] ?? id;
 }
 
 /** The actions the current status allows, by the ledger's own rule (chaincode/src/lifecycle.ts). */
@@ -85,8 +90,13 @@ function Certificate(props: { record: CertificateRecord; history: CertificateHis
                 <span class="badge badge-muted">{t('registry.status.expired')}</span>
               </>
             )}
-            {r.status !== 'active' && reasonText(i18n, r.statusReasonCode, r.statusReason) && (
-              <span class="status-reason"> {t('registry.cert.reason')}：{reasonText(i18n, r.statusReasonCode, r.statusReason)}</span>
+            {reasonText(i18n, r.statusReasonCode, r.statusReason) && (
+              <span class="status-reason">
+                {' '}
+                {t('registry.cert.reason')}
+                {t('registry.colon')}
+                {reasonText(i18n, r.statusReasonCode, r.statusReason)}
+              </span>
             )}
           </dd>
           <dt>{t('registry.cert.type')}</dt>
@@ -140,11 +150,13 @@ function Certificate(props: { record: CertificateRecord; history: CertificateHis
             </p>
             {reasonText(i18n, h.reasonCode, h.reason) && (
               <p>
-                {t('registry.cert.reason')}：{reasonText(i18n, h.reasonCode, h.reason)}
+                {t('registry.cert.reason')}
+                {t('registry.colon')}
+                {reasonText(i18n, h.reasonCode, h.reason)}
               </p>
             )}
             <p class="hint">
-              {t('registry.cert.actor', { org: mspName(i18n, h.actor.mspId), id: h.actor.id })}
+              <span title={h.actor.id}>{t('registry.cert.actor', { org: mspName(i18n, h.actor.mspId), id: actorName(h.actor.id) })}</span>
               <br />
               {t('registry.cert.tx')} <span class="mono">{h.txId}</span>
             </p>

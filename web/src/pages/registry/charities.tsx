@@ -7,7 +7,7 @@ import { ApiError, api } from '../../lib/api';
 import type { Charity } from '../../lib/types';
 import type { Problem } from './field-spec';
 import { describe, Field } from './form-bits';
-import { placeDetail } from './server-errors';
+import { placeDetail, splitPlaced } from './server-errors';
 import { problemText } from './words';
 
 const PAGE_SIZE = 20;
@@ -67,10 +67,9 @@ function CharityForm(props: { onRegistered(): void }) {
     } catch (err) {
       const placed: Record<string, Problem> = {};
       if (err instanceof ApiError && err.code === 'VALIDATION_FAILED') {
-        for (const p of placeDetail(err.detail, '')) {
-          if (p.field && FORM_FIELDS.has(p.field)) placed[p.field] ??= p.problem;
-          else setTop(problemText(i18n, p.problem));
-        }
+        const split = splitPlaced(placeDetail(err.detail, ''), FORM_FIELDS, err.detail);
+        Object.assign(placed, split.fields);
+        if (split.top.length > 0) setTop(split.top.map((p) => problemText(i18n, p)).join(' '));
       } else if (err instanceof ApiError && err.code === 'DUPLICATE_ID') placed.id = { key: 'duplicateCharity' };
       else if (err instanceof ApiError && err.code === 'PERSONAL_DATA_REFUSED' && err.detail.startsWith('name ')) placed.name = { key: 'personalData' };
       else setTop(errorText(i18n, err));

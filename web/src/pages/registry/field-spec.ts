@@ -74,9 +74,13 @@ function kindOf(prop: Json): FieldKind {
 /** The fields of an object schema (`properties`, `required`), nested objects included as children. */
 export function fieldsOf(schema: Json, prefix = ''): FieldSpec[] {
   const props = isObject(schema.properties) ? schema.properties : {};
-  const required = new Set(Array.isArray(schema.required) ? schema.required.filter((r): r is string => typeof r === 'string') : []);
+  const requiredList = Array.isArray(schema.required) ? schema.required.filter((r): r is string => typeof r === 'string') : [];
+  const required = new Set(requiredList);
+  // The ledger stores schemas with sorted keys, so `properties` has lost the author's order; `required` keeps it, so those come first.
+  const names = [...requiredList.filter((n) => Object.hasOwn(props, n)), ...Object.keys(props).filter((n) => !required.has(n))];
   const fields: FieldSpec[] = [];
-  for (const [name, raw] of Object.entries(props)) {
+  for (const name of names) {
+    const raw = props[name];
     const prop = isObject(raw) ? raw : {};
     const kind = kindOf(prop);
     const path = prefix === '' ? name : `${prefix}.${name}`;

@@ -40,6 +40,8 @@ export function HolderFields(props: {
   value: HolderEntry;
   errors: Readonly<Record<string, Problem>>;
   withName: boolean;
+  /** False where the number may be left empty (searching by type and status instead). */
+  numberRequired?: boolean;
   onChange(next: HolderEntry): void;
   testIdPrefix: string;
 }) {
@@ -61,7 +63,7 @@ export function HolderFields(props: {
       <Field
         fieldKey="holder.idNumber"
         label={t('registry.holder.idNumber')}
-        required
+        required={props.numberRequired ?? true}
         hint={props.value.idType === 'resident' ? t('registry.hint.idNumber') : t('registry.hint.documentNumber')}
         error={err('holder.idNumber')}
       >
@@ -70,7 +72,7 @@ export function HolderFields(props: {
           type="text"
           autoComplete="off"
           spellcheck={false}
-          aria-required="true"
+          aria-required={(props.numberRequired ?? true) ? 'true' : undefined}
           value={props.value.idNumber}
           onInput={set('idNumber')}
           data-testid={`${props.testIdPrefix}-idnumber`}

@@ -9,7 +9,7 @@ import { buildClaims, fieldsOf, formCanIssue, withOffset, type FieldSpec, type P
 import { describe, Field, SchemaFields } from './form-bits';
 import { checkHolder, EMPTY_HOLDER, HolderFields, type HolderEntry } from './holder';
 import { useTypes } from './types-context';
-import { placeDetail } from './server-errors';
+import { placeDetail, splitPlaced } from './server-errors';
 import { CIVIL_MSP, problemText, randomToken, sha256Hex, titleIn } from './words';
 
 /** What `POST /api/v1/certificates` answers. */
@@ -154,10 +154,9 @@ function IssueForm(props: { types: CertificateType[] }) {
     const out: Record<string, Problem> = {};
     const rest: Array<Problem | string> = [];
     if (err instanceof ApiError && err.code === 'VALIDATION_FAILED') {
-      for (const p of placeDetail(err.detail, 'body')) {
-        if (p.field !== undefined && known.has(p.field)) out[p.field] ??= p.problem;
-        else rest.push(p.problem);
-      }
+      const split = splitPlaced(placeDetail(err.detail, 'body'), known, err.detail);
+      Object.assign(out, split.fields);
+      rest.push(...split.top);
     } else if (err instanceof ApiError && err.code === 'DUPLICATE_ID') {
       out.id = { key: 'duplicateId' };
     } else {

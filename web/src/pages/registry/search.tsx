@@ -105,7 +105,7 @@ export function SearchPage() {
         <fieldset class="subfields">
           <legend>{t('registry.search.byHolder')}</legend>
           <p class="hint">{t('registry.search.byHolderHint')}</p>
-          <HolderFields value={holder} errors={errors} withName={false} onChange={setHolder} testIdPrefix="search" />
+          <HolderFields value={holder} errors={errors} withName={false} numberRequired={false} onChange={setHolder} testIdPrefix="search" />
         </fieldset>
         <div class="field-row">
           <Field fieldKey="search.type" label={t('registry.search.type')}>

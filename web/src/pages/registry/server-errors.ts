@@ -100,3 +100,18 @@ export function itemIndexOf(detail: string): number | undefined {
   const m = /^items\[(\d+)\]/.exec(detail);
   return m ? Number(m[1]) : undefined;
 }
+
+/**
+ * Sorts placed problems into those on a field the form has (`known`) and the
+ * rest, for the top of the form. A rest problem without plain words carries
+ * the whole detail, since the field it named is not on the form.
+ */
+export function splitPlaced(placed: readonly PlacedProblem[], known: ReadonlySet<string>, detail: string): { fields: Record<string, Problem>; top: Problem[] } {
+  const fields: Record<string, Problem> = {};
+  const top: Problem[] = [];
+  for (const p of placed) {
+    if (p.field !== undefined && known.has(p.field)) fields[p.field] ??= p.problem;
+    else top.push(p.problem.key === 'invalid' ? { key: 'invalid', detail } : p.problem);
+  }
+  return { fields, top };
+}

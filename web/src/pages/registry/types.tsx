@@ -8,7 +8,7 @@ import { hasRole } from '../../lib/session';
 import type { CertificateType } from '../../lib/types';
 import { fieldsOf, type FieldSpec, type Problem } from './field-spec';
 import { describe, Field } from './form-bits';
-import { placeDetail } from './server-errors';
+import { placeDetail, splitPlaced } from './server-errors';
 import { useTypes } from './types-context';
 import { CONSORTIUM_MSPS, fieldLabel, mspName, problemText, titleIn } from './words';
 
@@ -69,7 +69,7 @@ function TypeList(props: { types: CertificateType[] }) {
   const i18n = useI18n();
   const { t, lang } = i18n;
   return (
-    <div class="cards" data-testid="type-list">
+    <div class="cards type-list" data-testid="type-list">
       {props.types.map((x) => (
         <article key={x.type} class="card" data-testid="type-item" data-type={x.type}>
           <h3>{titleIn(x.title, lang)}</h3>
@@ -137,10 +137,9 @@ function TypeForm(props: { onRegistered(): void }) {
     } catch (err) {
       const placed: Record<string, Problem> = {};
       if (err instanceof ApiError && err.code === 'VALIDATION_FAILED') {
-        for (const p of placeDetail(err.detail, '')) {
-          if (p.field && FORM_FIELDS.has(p.field)) placed[p.field] ??= p.problem;
-          else setTop(problemText(i18n, p.problem));
-        }
+        const split = splitPlaced(placeDetail(err.detail, ''), FORM_FIELDS, err.detail);
+        Object.assign(placed, split.fields);
+        if (split.top.length > 0) setTop(split.top.map((p) => problemText(i18n, p)).join(' '));
       } else if (err instanceof ApiError && err.code === 'DUPLICATE_ID') placed.type = { key: 'duplicateType' };
       else if (err instanceof ApiError && err.code === 'PERSONAL_DATA_REFUSED' && err.detail.startsWith('title ')) placed.title = { key: 'personalData' };
       else setTop(errorText(i18n, err));

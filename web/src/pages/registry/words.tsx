@@ -60,7 +60,7 @@ export function enumLabel(i18n: I18n, spec: Pick<FieldSpec, 'name'>, value: unkn
 /** A problem in plain words, with the server's own words in brackets when there is no plain version. */
 export function problemText(i18n: I18n, p: Problem): string {
   const text = i18n.t(`registry.problem.${p.key}`, p.values);
-  return p.detail ? `${text}（${p.detail}）` : text;
+  return p.detail ? `${text}${i18n.t('registry.detail', { detail: p.detail })}` : text;
 }
 
 /** Lowercase hex SHA-256. Web Crypto exists only on secure origins (HTTPS or localhost), which the portal requires for batch issuing. */
