@@ -107,7 +107,7 @@ describe('registry console (Chromium)', function () {
     expectClean(tab);
   });
 
-  it('shows the gateway’s schema refusal beside the claim it names', async function () {
+  it('generates inputs for every schema kind, checks the obvious in the browser, and shows the gateway’s schema refusal beside the claim it names', async function () {
     // multipleOf is a rule the browser does not check, so only the ledger's schema check can refuse it.
     const type = `packs-${Date.now()}`;
     const reg = await portal.call('POST', '/api/v1/certificate-types', {
@@ -116,15 +116,41 @@ describe('registry console (Chromium)', function () {
         type,
         title: '物资包 Relief packs',
         issuerMsps: ['CivilAffairsMSP'],
-        schema: { type: 'object', required: ['packs'], properties: { packs: { type: 'integer', title: '物资包数量', multipleOf: 5 } }, additionalProperties: false },
+        schema: {
+          type: 'object',
+          required: ['packs', 'batch', 'deliverAt', 'urgent'],
+          properties: {
+            packs: { type: 'integer', title: '物资包数量', multipleOf: 5 },
+            batch: { type: 'string', title: '批次号', description: '两个大写字母加四位数字', pattern: '^[A-Z]{2}\\d{4}$' },
+            deliverAt: { type: 'string', format: 'date-time', title: '发放时间' },
+            urgent: { type: 'boolean', title: '加急' },
+            weightKg: { type: 'number', title: '重量（千克）', exclusiveMinimum: 0 },
+          },
+          additionalProperties: false,
+        },
       },
     });
     expect(reg.status, reg.text).to.equal(201);
     const tab = await open(issuer, `/registry/issue?type=${type}`);
     const { page } = tab;
+    expect(await page.getByLabel('发放时间').getAttribute('type')).to.equal('datetime-local');
+    expect(await page.getByLabel('加急').evaluate((el) => el.tagName)).to.equal('SELECT');
+    expect(await page.locator('#f-claims-batch-hint').innerText()).to.include('两个大写字母加四位数字');
     await page.getByLabel('物资包数量').fill('3');
-    await page.getByTestId('holder-idnumber').fill(sampleResidentId());
-    await page.getByTestId('holder-name').fill('王五');
+    await page.getByLabel('批次号').fill('ab12');
+    await page.getByLabel('重量（千克）').fill('0');
+    await page.getByLabel('发放时间').fill('2026-03-01T09:30');
+    await page.getByLabel('加急').selectOption('true');
+    await page.getByTestId('holder-idtype').selectOption('passport');
+    await page.getByTestId('holder-idnumber').fill('E12345678');
+    await page.getByTestId('holder-name').fill('Anna Berg');
+    await page.getByTestId('issue-submit').click();
+    await page.getByTestId('field-error-claims.batch').waitFor();
+    expect(await page.getByTestId('field-error-claims.weightKg').innerText()).to.include('必须大于 0');
+    expect(await page.getByTestId('field-error-holder.idNumber').count(), 'a passport number is not checked as a resident ID').to.equal(0);
+
+    await page.getByLabel('批次号').fill('AB1234');
+    await page.getByLabel('重量（千克）').fill('12.5');
     await page.getByTestId('issue-submit').click();
     const error = page.getByTestId('field-error-claims.packs');
     await error.waitFor();
@@ -134,6 +160,11 @@ describe('registry console (Chromium)', function () {
     await page.getByLabel('物资包数量').fill('5');
     await page.getByTestId('issue-submit').click();
     await page.waitForURL(/\/credential#vc=eyJ/);
+    const payload = JSON.parse(Buffer.from(new URL(page.url()).hash.split('.')[1], 'base64url').toString('utf8'));
+    const subject = (payload.vc ?? payload).credentialSubject;
+    expect(subject).to.include({ packs: 5, batch: 'AB1234', urgent: true, weightKg: 12.5 });
+    // A date-time typed without a zone is sent with the browser's offset, as the ledger requires.
+    expect(subject.deliverAt).to.match(/^2026-03-01T09:30:00(Z|[+-]\d\d:\d\d)$/);
     expectClean(tab, [HTTP_ERROR_LOG]);
   });
 
@@ -150,6 +181,10 @@ describe('registry console (Chromium)', function () {
 
     const tab = await open(issuer, '/registry/batch');
     const { page } = tab;
+    const keys: string[] = [];
+    page.on('request', (req) => {
+      if (req.url().endsWith('/api/v1/certificates/batch')) keys.push(req.headers()['idempotency-key'] ?? '(none)');
+    });
     await page.getByTestId('batch-type').selectOption('low-income-household');
     await page.getByTestId('batch-file').setInputFiles({ name: 'households.csv', mimeType: 'text/csv', buffer: csv });
     const preview = page.getByTestId('batch-preview');
@@ -192,6 +227,10 @@ describe('registry console (Chromium)', function () {
       return n;
     };
     expect(await onLedger()).to.equal(248);
+    // 248 good rows in chunks of 100: three requests, each with its own key.
+    expect(keys).to.have.length(3);
+    expect(new Set(keys).size).to.equal(3);
+    expect(keys.every((k) => /^[\x21-\x7e]{1,255}$/.test(k))).to.equal(true);
 
     await page.getByTestId('batch-start').click();
     await page.locator('[data-testid="batch-summary"][data-done="false"]').waitFor();
@@ -200,7 +239,33 @@ describe('registry console (Chromium)', function () {
     expect(await summary.getAttribute('data-already')).to.equal('248');
     expect(await summary.getAttribute('data-failed')).to.equal('2');
     expect(await onLedger()).to.equal(248);
+    // The second run sent the same keys, so the gateway answered from its store.
+    expect(keys.slice(3)).to.deep.equal(keys.slice(0, 3));
     expectClean(tab);
+  });
+
+  it('counts rows issued before under other keys (another clerk, the CLI) as already issued and sends only the rest', async function () {
+    const prefix = `dup-${Date.now()}`;
+    const lines = ['id,idNumber,name,householdSize,monthlyAllowanceFen,region,validUntil'];
+    for (let i = 1; i <= 30; i++) lines.push(`${prefix}-${i},${sampleResidentId()},居民${i},2,60000,杭州市西湖区,2030-12-31`);
+    for (const i of [3, 7, 30]) await issueByApi(sampleResidentId(), `${prefix}-${i}`);
+
+    const tab = await open(issuer, '/registry/batch');
+    const { page } = tab;
+    await page.getByTestId('batch-type').selectOption('low-income-household');
+    await page.getByTestId('batch-file').setInputFiles({ name: 'again.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\r\n'), 'utf8') });
+    await page.locator('[data-testid="batch-preview"][data-good="30"]').waitFor();
+    await page.getByTestId('batch-start').click();
+    const summary = page.locator('[data-testid="batch-summary"][data-done="true"]');
+    await summary.waitFor();
+    expect(await summary.getAttribute('data-issued')).to.equal('27');
+    expect(await summary.getAttribute('data-already')).to.equal('3');
+    expect(await summary.getAttribute('data-failed')).to.equal('0');
+    expect(await page.locator('[data-testid="batch-result"][data-line="4"]').getAttribute('data-status')).to.equal('already');
+    const issued = await portal.call('GET', `/api/v1/certificates/${prefix}-1`, { token: issuer });
+    expect(issued.body.validUntil).to.match(/^2030-12-31T/);
+    // Looking up which ids exist answers 404 for the others; the browser logs those.
+    expectClean(tab, [HTTP_ERROR_LOG]);
   });
 
   it('finds a certificate by the holder’s ID number without the number ever appearing in a URL, and lists by type and status', async function () {
@@ -372,6 +437,25 @@ describe('registry console (Chromium)', function () {
     await unreachable.getByRole('button').click();
     await page.locator(`[data-testid="search-row"][data-id="${id}"]`).waitFor();
     expectClean(tab, [HTTP_ERROR_LOG, /net::ERR_CONNECTION_REFUSED/]);
+  });
+
+  it('reads in English when the user switched the language', async function () {
+    const id = await issueByApi(sampleResidentId(), `en-${Date.now()}`);
+    await portal.call('POST', `/api/v1/certificates/${id}/suspend`, { token: issuer, body: { reasonCode: 'holder-request' } });
+    const tab = await openTab(portal.browser, portal.baseUrl, { token: issuer, lang: 'en' });
+    tabs.push(tab);
+    const { page } = tab;
+    await page.goto(`/registry/certificates/${id}`);
+    await page.locator('[data-testid="cert-status"][data-status="suspended"]').waitFor();
+    expect(await page.getByTestId('cert-status').innerText()).to.include('Suspended');
+    expect(await page.getByTestId('cert-status').innerText()).to.include('At the holder’s request');
+    expect(await page.locator('h1').innerText()).to.equal('Low-income household (minimum living allowance)');
+    await page.goto('/registry/types');
+    await page.locator('[data-testid="type-item"][data-type="disability-subsidy"]').waitFor();
+    await page.goto('/registry/batch');
+    await page.getByTestId('batch-type').selectOption('disability-subsidy');
+    expect(await page.getByTestId('batch-template').innerText()).to.equal('Download a blank template');
+    expectClean(tab);
   });
 
   it('does not show the issue form to a verifier-only user', async function () {
