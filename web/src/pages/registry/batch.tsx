@@ -217,7 +217,7 @@ function Batch(props: { types: CertificateType[] }) {
               {t('registry.batch.preview', { file: file.name, rows: prepared.results.length, good: prepared.good.length, bad: badRows.length })}
             </p>
             {badRows.length > 0 && !run && (
-              <div class="table-wrap">
+              <div class="table-wrap" tabIndex={0} role="region" aria-label={t('registry.batch.badRows')}>
                 <table>
                   <caption class="visually-hidden">{t('registry.batch.badRows')}</caption>
                   <thead>
@@ -282,7 +282,7 @@ function Batch(props: { types: CertificateType[] }) {
               )}
             </div>
           )}
-          <div class="table-wrap">
+          <div class="table-wrap" tabIndex={0} role="region" aria-label={t('registry.batch.results')}>
             <table data-testid="batch-results">
               <caption class="visually-hidden">{t('registry.batch.results')}</caption>
               <thead>

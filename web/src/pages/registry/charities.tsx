@@ -152,7 +152,7 @@ function CharityList() {
   if (page.items.length === 0 && index === 0) return <Empty>{t('registry.charities.none')}</Empty>;
   return (
     <>
-      <div class="table-wrap">
+      <div class="table-wrap" tabIndex={0} role="region" aria-label={t('registry.charities.list')}>
         <table data-testid="charity-list" aria-busy={loaded.loading ? 'true' : 'false'}>
           <caption class="visually-hidden">{t('registry.charities.list')}</caption>
           <thead>

@@ -147,7 +147,7 @@ export function SearchPage() {
           ) : (
             result.page && (
               <>
-                <div class="table-wrap">
+                <div class="table-wrap" tabIndex={0} role="region" aria-label={t('registry.search.results')}>
                   <table data-testid="search-results" aria-busy={result.loading ? 'true' : 'false'}>
                     <caption class="visually-hidden">{t('registry.search.results')}</caption>
                     <thead>
