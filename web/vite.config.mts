@@ -2,7 +2,7 @@ import path from 'node:path';
 import { defineConfig } from 'vite';
 
 /**
- * The portal is built into dist/web, which the gateway serves under `/`.
+ * The portal is built into dist/portal, which the gateway serves under `/`.
  * Everything (scripts, styles, the QR decoder's WebAssembly) is bundled: the
  * page loads nothing from another origin.
  */
@@ -13,7 +13,7 @@ export default defineConfig({
   logLevel: 'warn',
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   build: {
-    outDir: path.resolve(import.meta.dirname, '../dist/web'),
+    outDir: path.resolve(import.meta.dirname, '../dist/portal'),
     emptyOutDir: true,
     assetsInlineLimit: 0,
     chunkSizeWarningLimit: 1200,

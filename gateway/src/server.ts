@@ -21,7 +21,7 @@ export interface ServerDeps {
   idempotency: IdempotencyStore;
   /** Where request lines and errors go; by default JSON lines on stdout at the configured level. */
   logger?: Logger;
-  /** The built portal (default `dist/web`). */
+  /** The built portal (default `dist/portal`). */
   webDir?: string;
   /** The development token key (absent with AUTH_JWKS_URL); the portal's demo login signs with it. */
   devKey?: DevKey;

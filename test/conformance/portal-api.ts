@@ -176,6 +176,14 @@ export function portalApiScenarios(opts: SuiteOptions): void {
       });
     });
 
+    it('tells a logged-in caller who the gateway takes it for, and refuses a missing token', async function () {
+      const me = await api('GET', '/api/v1/me', { token: tokA });
+      expect(me.status, me.text).to.equal(200);
+      expect(me.body).to.include({ sub: `staff-a-${run}`, org: 'charity', mspId: 'CharityMSP', charity: charityA });
+      expect(me.body.roles).to.deep.equal(['charity']);
+      expectProblem(await api('GET', '/api/v1/me'), 401, 'UNAUTHENTICATED');
+    });
+
     it('offers the demo login only on the embedded ledger', async function () {
       const portal = await api('GET', '/api/v1/portal');
       expect(portal.status).to.equal(200);

@@ -259,6 +259,20 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
           responses: { '200': ok(ref('Verdict')), '400': problem('id or digest malformed') },
         },
       },
+      '/api/v1/me': {
+        get: {
+          summary: 'Who the token says the caller is, as this gateway accepts it (any logged-in member of the org it serves)',
+          security: secured,
+          responses: {
+            '200': ok({
+              type: 'object',
+              properties: { sub: { type: 'string' }, org: { enum: ['civil', 'charity', 'audit'] }, mspId: { type: 'string' }, roles: { type: 'array', items: { type: 'string' } }, dept: { type: 'string' }, charity: { type: 'string' } },
+            }),
+            '401': problem('Missing or invalid token'),
+            '403': problem('ORG_NOT_SERVED: a token of another org'),
+          },
+        },
+      },
       '/api/v1/portal': {
         get: {
           summary: 'What the web portal needs to know about this gateway (no login)',

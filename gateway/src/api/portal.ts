@@ -5,10 +5,10 @@ import { sendProblem } from './problem';
 import { PORTAL_ROUTE } from './observe';
 
 /**
- * Where the built portal lives: `dist/web`, next to the compiled gateway
- * (`dist/gateway/src/api/portal.js` → `dist/web`).
+ * Where the built portal lives: `dist/portal`, next to the compiled gateway
+ * (`dist/gateway/src/api/portal.js` → `dist/portal`).
  */
-export const DEFAULT_WEB_DIR = path.resolve(__dirname, '../../../web');
+export const DEFAULT_WEB_DIR = path.resolve(__dirname, '../../../portal');
 
 /**
  * The portal's Content-Security-Policy: everything from this origin only. The

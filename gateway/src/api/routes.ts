@@ -21,6 +21,10 @@ export function apiRouter(ctx: DomainContext, auth: Authenticator, idempotency: 
   const idem = idempotency.middleware();
   const me = (res: Response) => ctx.wallet.forPrincipal(principalOf(res));
 
+  r.get('/me', authed, (_req, res) => {
+    const p = principalOf(res);
+    res.json({ sub: p.sub, org: p.org, mspId: p.mspId, roles: p.roles, dept: p.dept, charity: p.charity });
+  });
   r.get('/certificate-types', h(async (_req, res) => void res.json(await registry.listTypes(ctx))));
   r.post('/certificate-types', authed, allow({ orgs: ['civil'], roles: ['registrar'] }), idem, h(async (req, res) => {
     const w = await registry.registerType(ctx, await me(res), req.body);

@@ -38,6 +38,9 @@ function toLedgerError(err: unknown): unknown {
   return err;
 }
 
+/** What the embedded engine's chain check covers for every block (network/devnet/chain.ts). */
+const EMBEDDED_CHAIN_CHECKS = ['data-hash', 'hash-chain'] as const;
+
 class EmbeddedLedger implements Ledger {
   readonly backend = 'embedded' as const;
   readonly supports = { blockProofs: true, events: true };
@@ -97,7 +100,7 @@ class EmbeddedLedger implements Ledger {
 
   async verifyChain(): Promise<ChainCheck> {
     const v = await this.#devnet.verifyChain();
-    return { ok: v.ok, height: v.height, checkedBlocks: v.checkedBlocks, firstBadBlock: v.firstBadBlock };
+    return { ok: v.ok, height: v.height, checkedBlocks: v.checkedBlocks, firstBadBlock: v.firstBadBlock, checks: [...EMBEDDED_CHAIN_CHECKS] };
   }
 
   subscribe(listener: (event: LedgerEvent) => void, options: { fromBlock?: number } = {}): () => void {

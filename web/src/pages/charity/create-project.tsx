@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import { useI18n } from '../../i18n';
 import { api } from '../../lib/api';
 import type { Project } from '../../lib/types';
-import { Field, FormError, ID_PATTERN, describedBy, fieldOfError, parseYuan } from './forms';
+import { Field, FormError, describedBy, isId, fieldOfError, parseYuan } from './forms';
 
 const FIELDS = ['id', 'title', 'targetAmount'] as const;
 type FieldName = (typeof FIELDS)[number];
@@ -22,7 +22,7 @@ export function CreateProject() {
   const submit = async (e: Event) => {
     e.preventDefault();
     const found: Partial<Record<FieldName, string>> = {};
-    if (!ID_PATTERN.test(id.trim())) found.id = t('charity.form.badId');
+    if (!isId(id.trim())) found.id = t('charity.form.badId');
     if (title.trim() === '') found.title = t('charity.form.required');
     const fen = parseYuan(target);
     if (fen === undefined) found.targetAmount = t('charity.form.badAmount');

@@ -4,7 +4,7 @@ import { requirePersonDocument } from '../../../../chaincode/src/identifiers';
 import { MAX_AMOUNT_FEN } from '../../../../chaincode/src/models/charity';
 import { ApiError, request, seg } from '../../lib/api';
 import type { Donation } from '../../lib/types';
-import { ID_PATTERN, sha256Hex } from './forms';
+import { isId, sha256Hex } from './forms';
 
 /**
  * The columns of `civic donations import` (cli/donations-import.ts), so one
@@ -87,7 +87,7 @@ function checkRow(projectId: string, row: CsvRow): GoodRow | BadRow {
   const v = row.values;
   const problems: RowProblem[] = [];
   const id = v.id ?? '';
-  if (!ID_PATTERN.test(id)) problems.push({ key: 'charity.import.problem.id', values: { id } });
+  if (!isId(id)) problems.push({ key: 'charity.import.problem.id', values: { id } });
   let amount = 0;
   if (!/^\d+$/.test(v.amount ?? '') || Number(v.amount) < 1 || Number(v.amount) > MAX_AMOUNT_FEN) {
     problems.push({ key: 'charity.import.problem.amount', values: { amount: v.amount ?? '' } });
@@ -121,7 +121,7 @@ function checkRow(projectId: string, row: CsvRow): GoodRow | BadRow {
     }
   }
   if (v.channel) {
-    if (ID_PATTERN.test(v.channel)) item.channel = v.channel;
+    if (isId(v.channel)) item.channel = v.channel;
     else problems.push({ key: 'charity.import.problem.channel', values: { value: v.channel } });
   }
   return problems.length > 0 ? { line: row.line, id, problems } : { line: row.line, id, amount, item };

@@ -1,21 +1,13 @@
 import type { ComponentChildren } from 'preact';
 import { toHalfWidth } from '../../../../chaincode/src/identifiers';
+export { isId } from '../../../../chaincode/src/validate';
 import { MAX_AMOUNT_FEN } from '../../../../chaincode/src/models/charity';
 import { ApiError } from '../../lib/api';
 import { logOut } from '../../lib/session';
 import { errorText } from '../../components/state';
 import { useI18n } from '../../i18n';
 
-/**
- * The ledger's identifier rule (chaincode/src/validate.ts `isId`). Repeated
- * here because validate.ts pulls in the chaincode codec, which needs Node's
- * Buffer; the gateway checks again with the original.
- */
-export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
-
-/** Payee and memo limits of chaincode/src/donation-input.ts (`MAX_PAYEE_LENGTH`, `MAX_MEMO_LENGTH`), for `maxLength`. */
-export const MAX_PAYEE_LENGTH = 100;
-export const MAX_MEMO_LENGTH = 200;
+export { MAX_MEMO_LENGTH, MAX_PAYEE_LENGTH } from '../../../../chaincode/src/donation-input';
 
 /**
  * Yuan as typed by a person (`1234.5`, `1,234.50`, `¥20`, full-width digits)
