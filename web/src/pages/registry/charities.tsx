@@ -6,7 +6,7 @@ import { useI18n } from '../../i18n';
 import { ApiError, api } from '../../lib/api';
 import type { Charity } from '../../lib/types';
 import type { Problem } from './field-spec';
-import { describe, Field } from './form-bits';
+import { describe, Field, without } from './form-bits';
 import { placeDetail, splitPlaced } from './server-errors';
 import { problemText } from './words';
 
@@ -95,10 +95,16 @@ function CharityForm(props: { onRegistered(): void }) {
       )}
       <div class="field-row">
         <Field fieldKey="name" label={t('registry.charities.name')} required error={err('name')}>
-          <input {...describe('name', { error: !!errors.name })} type="text" autoComplete="organization" maxLength={200} value={name} onInput={(e) => setName(e.currentTarget.value)} data-testid="charity-name" />
+          <input {...describe('name', { error: !!errors.name })} type="text" autoComplete="organization" maxLength={200} value={name} onInput={(e) => {
+            setErrors((x) => without(x, 'name'));
+            setName(e.currentTarget.value);
+          }} data-testid="charity-name" />
         </Field>
         <Field fieldKey="id" label={t('registry.charities.id')} required hint={t('registry.charities.idHint')} error={err('id')}>
-          <input {...describe('id', { hint: true, error: !!errors.id })} type="text" autoComplete="off" spellcheck={false} value={id} onInput={(e) => setId(e.currentTarget.value)} data-testid="charity-id" />
+          <input {...describe('id', { hint: true, error: !!errors.id })} type="text" autoComplete="off" spellcheck={false} value={id} onInput={(e) => {
+            setErrors((x) => without(x, 'id'));
+            setId(e.currentTarget.value);
+          }} data-testid="charity-id" />
         </Field>
         <Field fieldKey="creditCode" label={t('registry.charities.creditCode')} required hint={t('registry.hint.creditCode')} error={err('creditCode')}>
           <input
@@ -107,7 +113,10 @@ function CharityForm(props: { onRegistered(): void }) {
             autoComplete="off"
             spellcheck={false}
             value={creditCode}
-            onInput={(e) => setCreditCode(e.currentTarget.value)}
+            onInput={(e) => {
+            setErrors((x) => without(x, 'creditCode'));
+            setCreditCode(e.currentTarget.value);
+          }}
             data-testid="charity-credit-code"
           />
         </Field>

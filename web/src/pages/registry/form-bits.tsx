@@ -5,6 +5,14 @@ import type { FieldSpec, Problem } from './field-spec';
 import { IDENTIFIER_FORMAT_NAMES } from './identifier-formats';
 import { enumLabel, fieldLabel, problemText } from './words';
 
+/** `record` without `key` (the same object when it has no such key, so an unchanged state does not re-render). */
+export function without<T>(record: Record<string, T>, key: string): Record<string, T> {
+  if (!Object.hasOwn(record, key)) return record;
+  const rest = { ...record };
+  delete rest[key];
+  return rest;
+}
+
 /** The DOM id of the input for field `key` (`holder.idNumber` → `f-holder-idNumber`). */
 export function inputId(key: string): string {
   return `f-${key.replace(/[^A-Za-z0-9_-]/g, '-')}`;

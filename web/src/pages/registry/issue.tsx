@@ -6,7 +6,7 @@ import { useI18n } from '../../i18n';
 import { ApiError, api } from '../../lib/api';
 import type { CertificateRecord, CertificateType } from '../../lib/types';
 import { buildClaims, fieldsOf, formCanIssue, withOffset, type FieldSpec, type Problem } from './field-spec';
-import { describe, Field, SchemaFields } from './form-bits';
+import { describe, Field, SchemaFields, without } from './form-bits';
 import { checkHolder, EMPTY_HOLDER, HolderFields, type HolderEntry } from './holder';
 import { useTypes } from './types-context';
 import { placeDetail, splitPlaced } from './server-errors';
@@ -83,6 +83,13 @@ function IssueForm(props: { types: CertificateType[] }) {
     if (focusFirst === 0) return;
     formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
   }, [focusFirst]);
+
+  // An edited field's error goes at once: it was about the old value.
+  const edited = (key: string) => setErrors((e) => without(e, key));
+  const editHolder = (next: HolderEntry) => {
+    for (const k of ['idType', 'idNumber', 'name'] as const) if (next[k] !== holder[k]) edited(k === 'idType' ? 'holder.idNumber' : `holder.${k}`);
+    setHolder(next);
+  };
 
   const chooseType = (next: string) => {
     setTypeId(next);
@@ -200,7 +207,7 @@ function IssueForm(props: { types: CertificateType[] }) {
           <fieldset class="subfields">
             <legend>{t('registry.issue.holder')}</legend>
             <p class="hint">{t('registry.issue.holderHint')}</p>
-            <HolderFields value={holder} errors={errors} withName onChange={setHolder} testIdPrefix="holder" />
+            <HolderFields value={holder} errors={errors} withName onChange={editHolder} testIdPrefix="holder" />
           </fieldset>
           <fieldset class="subfields" data-testid="claims-fields">
             <legend>{t('registry.issue.claims')}</legend>
@@ -209,21 +216,33 @@ function IssueForm(props: { types: CertificateType[] }) {
               prefix="claims"
               values={claims}
               errors={errors}
-              onChange={(path, value) => setClaims((c) => ({ ...c, [path]: value }))}
+              onChange={(path, value) => {
+                edited(`claims.${path}`);
+                setClaims((c) => ({ ...c, [path]: value }));
+              }}
             />
           </fieldset>
           <fieldset class="subfields">
             <legend>{t('registry.issue.validity')}</legend>
             <div class="field-row">
               <Field fieldKey="validFrom" label={t('registry.issue.validFrom')} hint={t('registry.issue.validFromHint')} error={err('validFrom')}>
-                <input {...describe('validFrom', { hint: true, error: !!errors.validFrom })} type="date" value={validFrom} onInput={(e) => setValidFrom(e.currentTarget.value)} />
+                <input {...describe('validFrom', { hint: true, error: !!errors.validFrom })} type="date" value={validFrom} onInput={(e) => {
+                    edited('validFrom');
+                    setValidFrom(e.currentTarget.value);
+                  }} />
               </Field>
               <Field fieldKey="validUntil" label={t('registry.issue.validUntil')} hint={t('registry.issue.validUntilHint')} error={err('validUntil')}>
-                <input {...describe('validUntil', { hint: true, error: !!errors.validUntil })} type="date" value={validUntil} onInput={(e) => setValidUntil(e.currentTarget.value)} />
+                <input {...describe('validUntil', { hint: true, error: !!errors.validUntil })} type="date" value={validUntil} onInput={(e) => {
+                    edited('validUntil');
+                    setValidUntil(e.currentTarget.value);
+                  }} />
               </Field>
             </div>
             <Field fieldKey="id" label={t('registry.issue.id')} hint={t('registry.issue.idHint')} error={err('id')}>
-              <input {...describe('id', { hint: true, error: !!errors.id })} type="text" autoComplete="off" spellcheck={false} value={certId} onInput={(e) => setCertId(e.currentTarget.value)} data-testid="issue-id" />
+              <input {...describe('id', { hint: true, error: !!errors.id })} type="text" autoComplete="off" spellcheck={false} value={certId} onInput={(e) => {
+                  edited('id');
+                  setCertId(e.currentTarget.value);
+                }} data-testid="issue-id" />
             </Field>
           </fieldset>
           <div class="toolbar">

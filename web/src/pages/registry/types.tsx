@@ -7,7 +7,7 @@ import { ApiError, api } from '../../lib/api';
 import { hasRole } from '../../lib/session';
 import type { CertificateType } from '../../lib/types';
 import { fieldsOf, type FieldSpec, type Problem } from './field-spec';
-import { describe, Field } from './form-bits';
+import { describe, Field, without } from './form-bits';
 import { placeDetail, splitPlaced } from './server-errors';
 import { useTypes } from './types-context';
 import { CONSORTIUM_MSPS, fieldLabel, mspName, problemText, titleIn } from './words';
@@ -165,10 +165,16 @@ function TypeForm(props: { onRegistered(): void }) {
       )}
       <div class="field-row">
         <Field fieldKey="type" label={t('registry.types.id')} required hint={t('registry.types.idHint')} error={err('type')}>
-          <input {...describe('type', { hint: true, error: !!errors.type })} type="text" autoComplete="off" spellcheck={false} value={type} onInput={(e) => setType(e.currentTarget.value)} data-testid="type-id" />
+          <input {...describe('type', { hint: true, error: !!errors.type })} type="text" autoComplete="off" spellcheck={false} value={type} onInput={(e) => {
+            setErrors((x) => without(x, 'type'));
+            setType(e.currentTarget.value);
+          }} data-testid="type-id" />
         </Field>
         <Field fieldKey="title" label={t('registry.types.titleField')} required hint={t('registry.types.titleHint')} error={err('title')}>
-          <input {...describe('title', { hint: true, error: !!errors.title })} type="text" autoComplete="off" maxLength={200} value={title} onInput={(e) => setTitle(e.currentTarget.value)} data-testid="type-title" />
+          <input {...describe('title', { hint: true, error: !!errors.title })} type="text" autoComplete="off" maxLength={200} value={title} onInput={(e) => {
+            setErrors((x) => without(x, 'title'));
+            setTitle(e.currentTarget.value);
+          }} data-testid="type-title" />
         </Field>
       </div>
       <fieldset class="subfields" data-field="issuerMsps" aria-describedby={errors.issuerMsps ? 'f-issuerMsps-error' : undefined}>
@@ -182,7 +188,12 @@ function TypeForm(props: { onRegistered(): void }) {
               <input
                 type="checkbox"
                 checked={msps.includes(m)}
-                onChange={(e) => setMsps((cur) => (e.currentTarget.checked ? [...cur.filter((x) => x !== m), m] : cur.filter((x) => x !== m)))}
+                onChange={(e) => {
+                  // Read now: the event's target is gone by the time the state updater runs.
+                  const on = e.currentTarget.checked;
+                  setErrors((x) => without(x, 'issuerMsps'));
+                  setMsps((cur) => (on ? [...cur.filter((x) => x !== m), m] : cur.filter((x) => x !== m)));
+                }}
                 data-testid={`type-msp-${m}`}
               />
               {mspName(i18n, m)}
@@ -201,7 +212,10 @@ function TypeForm(props: { onRegistered(): void }) {
           class="schema-text"
           spellcheck={false}
           value={schema}
-          onInput={(e) => setSchema(e.currentTarget.value)}
+          onInput={(e) => {
+            setErrors((x) => without(x, 'schema'));
+            setSchema(e.currentTarget.value);
+          }}
           data-testid="type-schema"
         />
       </Field>
