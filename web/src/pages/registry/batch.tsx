@@ -82,7 +82,8 @@ function Batch(props: { types: CertificateType[] }) {
   const [typeId, setTypeId] = useState('');
   const type = props.types.find((x) => x.type === typeId);
   const [file, setFile] = useState<LoadedFile>();
-  const [readError, setReadError] = useState<string>();
+  // A message key (and its values), worded at render time.
+  const [readError, setReadError] = useState<{ key: string; values?: Record<string, number> }>();
   const [reading, setReading] = useState(false);
   const [run, setRun] = useState<Run>();
   const [filter, setFilter] = useState<'all' | 'failed' | 'ok'>('all');
@@ -111,7 +112,7 @@ function Batch(props: { types: CertificateType[] }) {
     setReadError(undefined);
     if (!chosen) return;
     if (chosen.size > MAX_FILE_BYTES) {
-      setReadError(t('registry.batch.file.tooLarge', { mb: MAX_FILE_BYTES / 1024 / 1024 }));
+      setReadError({ key: 'registry.batch.file.tooLarge', values: { mb: MAX_FILE_BYTES / 1024 / 1024 } });
       return;
     }
     setReading(true);
@@ -120,7 +121,7 @@ function Batch(props: { types: CertificateType[] }) {
       const sha256 = await sha256Hex(bytes);
       setFile({ name: chosen.name, sha256, csv: parseCsv(decodeText(bytes)) });
     } catch (err) {
-      setReadError(err instanceof InsecureContextError ? t('registry.batch.insecure') : t('registry.batch.file.unreadable'));
+      setReadError({ key: err instanceof InsecureContextError ? 'registry.batch.insecure' : 'registry.batch.file.unreadable' });
     } finally {
       setReading(false);
     }
@@ -183,7 +184,7 @@ function Batch(props: { types: CertificateType[] }) {
                 ))}
               </select>
             </Field>
-            <Field fieldKey="batch.file" label={t('registry.batch.file')} required hint={t('registry.batch.fileHint')} error={readError}>
+            <Field fieldKey="batch.file" label={t('registry.batch.file')} required hint={t('registry.batch.fileHint')} error={readError && t(readError.key, readError.values)}>
               <input
                 {...describe('batch.file', { hint: true, error: readError !== undefined })}
                 type="file"

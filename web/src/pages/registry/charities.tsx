@@ -36,7 +36,8 @@ function CharityForm(props: { onRegistered(): void }) {
   const [creditCode, setCreditCode] = useState('');
   const [publicFundraising, setPublicFundraising] = useState(false);
   const [errors, setErrors] = useState<Record<string, Problem>>({});
-  const [top, setTop] = useState<string>();
+  // Worded at render time, so a language switch rewords it.
+  const [top, setTop] = useState<{ problems: Problem[] } | { error: unknown }>();
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState<string>();
 
@@ -69,10 +70,10 @@ function CharityForm(props: { onRegistered(): void }) {
       if (err instanceof ApiError && err.code === 'VALIDATION_FAILED') {
         const split = splitPlaced(placeDetail(err.detail, ''), FORM_FIELDS, err.detail);
         Object.assign(placed, split.fields);
-        if (split.top.length > 0) setTop(split.top.map((p) => problemText(i18n, p)).join(' '));
+        if (split.top.length > 0) setTop({ problems: split.top });
       } else if (err instanceof ApiError && err.code === 'DUPLICATE_ID') placed.id = { key: 'duplicateCharity' };
       else if (err instanceof ApiError && err.code === 'PERSONAL_DATA_REFUSED' && err.detail.startsWith('name ')) placed.name = { key: 'personalData' };
-      else setTop(errorText(i18n, err));
+      else setTop({ error: err });
       setErrors(placed);
     } finally {
       setBusy(false);
@@ -90,7 +91,7 @@ function CharityForm(props: { onRegistered(): void }) {
       )}
       {top && (
         <p class="form-error" role="alert" data-testid="form-error">
-          {top}
+          {'problems' in top ? top.problems.map((p) => problemText(i18n, p)).join(' ') : errorText(i18n, top.error)}
         </p>
       )}
       <div class="field-row">

@@ -41,6 +41,9 @@ function knownKeys(fields: readonly FieldSpec[]): Set<string> {
   return keys;
 }
 
+/** What the top of the form says: how many fields to fix, a problem no field holds, or a failure of the call. */
+type TopItem = { fix: number } | { problem: Problem } | { error: unknown };
+
 /** Types the civil-affairs organisation may issue. */
 export function issuableTypes(types: readonly CertificateType[]): CertificateType[] {
   return types.filter((t) => t.issuerMsps.includes(CIVIL_MSP));
@@ -72,7 +75,7 @@ function IssueForm(props: { types: CertificateType[] }) {
   const [validFrom, setValidFrom] = useState('');
   const [validUntil, setValidUntil] = useState('');
   const [errors, setErrors] = useState<Record<string, Problem>>({});
-  const [top, setTop] = useState<string[]>([]);
+  const [top, setTop] = useState<TopItem[]>([]);
   const [busy, setBusy] = useState(false);
   const [focusFirst, setFocusFirst] = useState(0);
   // One token per visit of the form: a double click or a retry of the same body meets the first answer instead of issuing twice.
@@ -133,7 +136,7 @@ function IssueForm(props: { types: CertificateType[] }) {
     const { body, problems } = validate();
     setErrors(problems);
     if (!body) {
-      setTop([t('registry.form.fixFields', { n: Object.keys(problems).length })]);
+      setTop([{ fix: Object.keys(problems).length }]);
       setFocusFirst((n) => n + 1);
       return;
     }
@@ -152,25 +155,29 @@ function IssueForm(props: { types: CertificateType[] }) {
       setBusy(false);
       const placed = placeServerError(err, knownKeys(fields));
       setErrors(placed.fields);
-      setTop(placed.top.length > 0 ? placed.top.map((p) => (typeof p === 'string' ? p : problemText(i18n, p))) : [t('registry.form.fixFields', { n: Object.keys(placed.fields).length })]);
+      setTop(placed.top.length > 0 ? placed.top : [{ fix: Object.keys(placed.fields).length }]);
       setFocusFirst((n) => n + 1);
     }
   };
 
-  const placeServerError = (err: unknown, known: Set<string>): { fields: Record<string, Problem>; top: Array<Problem | string> } => {
+  const placeServerError = (err: unknown, known: Set<string>): { fields: Record<string, Problem>; top: TopItem[] } => {
     const out: Record<string, Problem> = {};
-    const rest: Array<Problem | string> = [];
+    const rest: TopItem[] = [];
     if (err instanceof ApiError && err.code === 'VALIDATION_FAILED') {
       const split = splitPlaced(placeDetail(err.detail, 'body'), known, err.detail);
       Object.assign(out, split.fields);
-      rest.push(...split.top);
+      rest.push(...split.top.map((problem) => ({ problem })));
     } else if (err instanceof ApiError && err.code === 'DUPLICATE_ID') {
       out.id = { key: 'duplicateId' };
     } else {
-      rest.push(errorText(i18n, err));
+      rest.push({ error: err });
     }
     return { fields: out, top: rest };
   };
+
+  // Kept as data and worded at render time, so a language switch rewords them too.
+  const topText = (item: TopItem): string =>
+    'fix' in item ? t('registry.form.fixFields', { n: item.fix }) : 'problem' in item ? problemText(i18n, item.problem) : errorText(i18n, item.error);
 
   const err = (k: string) => errors[k] && problemText(i18n, errors[k]);
 
@@ -182,8 +189,8 @@ function IssueForm(props: { types: CertificateType[] }) {
     <form ref={formRef} class="card issue-form" noValidate onSubmit={submit} data-testid="issue-form">
       {top.length > 0 && (
         <div class="form-error" role="alert" data-testid="form-error">
-          {top.map((line, i) => (
-            <p key={i}>{line}</p>
+          {top.map((item, i) => (
+            <p key={i}>{topText(item)}</p>
           ))}
         </div>
       )}

@@ -103,7 +103,8 @@ function TypeForm(props: { onRegistered(): void }) {
   const [msps, setMsps] = useState<string[]>(['CivilAffairsMSP']);
   const [schema, setSchema] = useState(SAMPLE_SCHEMA);
   const [errors, setErrors] = useState<Record<string, Problem>>({});
-  const [top, setTop] = useState<string>();
+  // Worded at render time, so a language switch rewords it.
+  const [top, setTop] = useState<{ problems: Problem[] } | { error: unknown }>();
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState<string>();
 
@@ -139,10 +140,10 @@ function TypeForm(props: { onRegistered(): void }) {
       if (err instanceof ApiError && err.code === 'VALIDATION_FAILED') {
         const split = splitPlaced(placeDetail(err.detail, ''), FORM_FIELDS, err.detail);
         Object.assign(placed, split.fields);
-        if (split.top.length > 0) setTop(split.top.map((p) => problemText(i18n, p)).join(' '));
+        if (split.top.length > 0) setTop({ problems: split.top });
       } else if (err instanceof ApiError && err.code === 'DUPLICATE_ID') placed.type = { key: 'duplicateType' };
       else if (err instanceof ApiError && err.code === 'PERSONAL_DATA_REFUSED' && err.detail.startsWith('title ')) placed.title = { key: 'personalData' };
-      else setTop(errorText(i18n, err));
+      else setTop({ error: err });
       setErrors(placed);
     } finally {
       setBusy(false);
@@ -160,7 +161,7 @@ function TypeForm(props: { onRegistered(): void }) {
       )}
       {top && (
         <p class="form-error" role="alert" data-testid="form-error">
-          {top}
+          {'problems' in top ? top.problems.map((p) => problemText(i18n, p)).join(' ') : errorText(i18n, top.error)}
         </p>
       )}
       <div class="field-row">
