@@ -2,7 +2,7 @@
 # npm run test:readme [-- fabric]: follow the README as a newcomer would, on a
 # clean clone, with the commands taken from the README itself (the blocks
 # marked <!-- readme-test: NAME -->), so the README cannot drift from what works.
-#   embedded: `npm ci && npm start`, then the certificate and donation examples.
+#   embedded: `npm ci && npm start`, then the certificate, donation and portal examples.
 #   fabric:   the same, then, on the same ./data, `CIVIC_LEDGER=fabric npm start`
 #             against the running network (npm run fabric:up) and the certificate
 #             example again. test:fabric runs this mode.
@@ -79,6 +79,7 @@ cd "$work/clone"
 start start
 example certificate '"status":"ok"' '"valid":true'
 example donations '"creditCode":"53100000500021676K"' '"allocations":[' '"sources":[' '"findings":'
+example portal '<html lang="zh-CN">'
 stop_service
 [[ -z "$(git status --porcelain)" ]] || { git status --porcelain; fail "following the README left files git shows"; }
 say "git status is clean after the embedded path"
