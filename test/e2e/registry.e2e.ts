@@ -376,6 +376,11 @@ describe('registry console (Chromium)', function () {
     await page.getByTestId('field-error-schema').waitFor();
     expect(await page.getByTestId('field-error-schema').innerText()).to.include('JSON');
 
+    // Valid JSON that is no JSON Schema the ledger can compile: its refusal lands beside the schema too.
+    await page.getByTestId('type-schema').fill('{ "type": "object", "properties": { "a": { "type": "text" } } }');
+    await page.getByTestId('type-submit').click();
+    await page.locator('[data-testid="field-error-schema"]', { hasText: '账本不接受这个 JSON Schema' }).waitFor();
+
     await page.getByRole('button', { name: '恢复示例' }).click();
     await page.getByTestId('type-msp-CharityMSP').check();
     await page.getByTestId('type-submit').click();

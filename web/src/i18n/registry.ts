@@ -84,6 +84,7 @@ const messages: Messages = {
     'registry.problem.oneIssuer': '至少选择一个签发机关',
     'registry.problem.schemaObject': '内容格式必须是一个 JSON 对象（以 { 开头）',
     'registry.problem.json': '这不是有效的 JSON',
+    'registry.problem.schemaInvalid': '账本不接受这个 JSON Schema',
 
     'registry.claim.registrationNumber': '登记证字号',
     'registry.claim.registeredOn': '登记日期',
@@ -361,6 +362,7 @@ const messages: Messages = {
     'registry.problem.oneIssuer': 'Choose at least one issuer',
     'registry.problem.schemaObject': 'The schema must be a JSON object (starting with {)',
     'registry.problem.json': 'This is not valid JSON',
+    'registry.problem.schemaInvalid': 'The ledger does not accept this JSON Schema',
 
     'registry.claim.registrationNumber': 'Registration number',
     'registry.claim.registeredOn': 'Date of registration',

@@ -74,6 +74,8 @@ function fieldRule(field: string, rule: string): Problem {
   if (/^must match /.test(rule) && /(^|\.)(id|type)$/.test(field)) return { key: 'id' };
   if (/^must be an 18-character unified social credit code/.test(rule)) return { key: 'creditCode' };
   if (/^must be after validFrom$/.test(rule)) return { key: 'validUntilOrder' };
+  // A refused schema (Ajv cannot compile it, a limit, a pattern): plain words, then the gateway's own.
+  if (field === 'schema') return { key: 'schemaInvalid', detail: rule };
   if (/^must be a date /.test(rule) || /^must be an ISO-8601 date-time/.test(rule)) return { key: 'dateTime' };
   return { key: 'invalid', detail: rule };
 }
