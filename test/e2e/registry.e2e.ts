@@ -297,6 +297,13 @@ describe('registry console (Chromium)', function () {
     await page.getByTestId('search-submit').click();
     await page.getByTestId('search-results').waitFor();
     expect(await page.getByTestId('search-row').count()).to.be.greaterThan(0);
+    // A listing lives in the address, so going back from a certificate shows it again.
+    expect(new URL(page.url()).search).to.equal('?list=1&type=low-income-household&status=active');
+    await page.getByTestId('search-row').first().getByRole('link').click();
+    await page.getByTestId('cert-record').waitFor();
+    await page.goBack();
+    await page.getByTestId('search-results').waitFor();
+    expect(await page.getByTestId('search-type').inputValue()).to.equal('low-income-household');
     await page.getByTestId('search-status').selectOption('revoked');
     await page.getByTestId('search-type').selectOption('marriage-registration');
     await page.getByTestId('search-submit').click();

@@ -1,4 +1,5 @@
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { useLocation } from 'preact-iso';
 import { CERTIFICATE_STATUSES } from '../../../../chaincode/src/lifecycle';
 import { Empty, ErrorNotice, Loading } from '../../components/state';
 import { useI18n } from '../../i18n';
@@ -34,9 +35,10 @@ export function SearchPage() {
   const i18n = useI18n();
   const { t, lang } = i18n;
   const types = useTypes();
+  const { query: params, route } = useLocation();
   const [holder, setHolder] = useState<HolderEntry>(EMPTY_HOLDER);
-  const [type, setType] = useState('');
-  const [status, setStatus] = useState('');
+  const [type, setType] = useState(params.type ?? '');
+  const [status, setStatus] = useState(params.status ?? '');
   const [errors, setErrors] = useState<Record<string, Problem>>({});
   const [query, setQuery] = useState<Query>();
   // Cursors of the pages seen so far: cursors[n] opens page n (page 0 has none).
@@ -67,6 +69,19 @@ export function SearchPage() {
     }
   };
 
+  const run = (q: Query) => {
+    setQuery(q);
+    setCursors([undefined]);
+    setPageIndex(0);
+    void load(q, undefined);
+  };
+
+  // A listing by type and status is kept in the address, so going back to it shows it again; a holder search never is.
+  useEffect(() => {
+    if (params.list === '1') run({ type: params.type || undefined, status: params.status || undefined });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
   const submit = (e: Event) => {
     e.preventDefault();
     const q: Query = { type: type || undefined, status: status || undefined };
@@ -75,11 +90,15 @@ export function SearchPage() {
       setErrors(h.problems);
       if (h.idNumber === undefined) return;
       q.holder = { idType: holder.idType, idNumber: h.idNumber };
-    } else setErrors({});
-    setQuery(q);
-    setCursors([undefined]);
-    setPageIndex(0);
-    void load(q, undefined);
+      route('/registry/search', true);
+    } else {
+      setErrors({});
+      const address = new URLSearchParams({ list: '1' });
+      if (q.type) address.set('type', q.type);
+      if (q.status) address.set('status', q.status);
+      route(`/registry/search?${address.toString()}`, true);
+    }
+    run(q);
   };
 
   const goTo = (index: number) => {
