@@ -155,6 +155,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 /** What a chunk came to: an outcome per line. */
 export type ChunkOutcome = Map<number, Omit<RowResult, 'line' | 'id'>>;
 
+/** What a run needs: the type, the file's hash (for the keys), the good rows, and how to report and stop. */
 export interface RunOptions {
   type: string;
   fileSha256: string;

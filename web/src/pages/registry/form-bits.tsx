@@ -66,6 +66,7 @@ function hintOf(i18n: ReturnType<typeof useI18n>, spec: FieldSpec): string | und
   return parts.length > 0 ? parts.join(' · ') : undefined;
 }
 
+/** The inputs of one schema (or one nested object of it). */
 export interface SchemaFieldsProps {
   fields: readonly FieldSpec[];
   /** Prefix of the field keys (`claims`), so errors from the server (`claims.region`) land on their field. */

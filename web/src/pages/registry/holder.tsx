@@ -12,6 +12,7 @@ export interface HolderEntry {
   name: string;
 }
 
+/** A blank holder: a resident ID card, no number, no name. */
 export const EMPTY_HOLDER: HolderEntry = { idType: 'resident', idNumber: '', name: '' };
 
 /**
