@@ -1,9 +1,8 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { sampleResidentId } from '../../scripts/sample-ids';
-import { HTTP_ERROR_LOG, PHONE, expectClean, fitsWidth, openTab, seriousA11yViolations, type PortalTab } from './support/browser';
+import { HTTP_ERROR_LOG, PHONE, expectClean, fitsWidth, openTab, seriousA11yViolations, type PortalTab, readmeScreenshot } from './support/browser';
 import { startPortal, type Portal } from './support/portal';
 
 /** The accounting year the ledger gives a record dated now: the calendar year in China (UTC+8). */
@@ -126,11 +125,7 @@ describe('audit console (Chromium)', function () {
     expect(await page.getByTestId('donation-row').count()).to.equal(5);
     expect(await page.getByTestId('disbursement-row').count()).to.equal(4);
     expect(await seriousA11yViolations(page)).to.deep.equal([]);
-    if (process.env.CIVIC_SCREENSHOTS === '1') {
-      const file = path.resolve(__dirname, '../../../docs/screenshots/audit-flow.png');
-      fs.mkdirSync(path.dirname(file), { recursive: true });
-      await page.screenshot({ path: file, fullPage: true });
-    }
+    await readmeScreenshot(page.locator('[data-testid="flow-chart"]').locator('xpath=ancestor::section[1]'), 'audit-flow');
     expectClean(tab);
     await tab.close();
   });

@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import path from 'node:path';
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import { sampleCreditCode, sampleResidentId } from '../../scripts/sample-ids';
-import { HTTP_ERROR_LOG, PHONE, expectClean, fitsWidth, openTab, seriousA11yViolations, type PortalTab } from './support/browser';
+import { HTTP_ERROR_LOG, PHONE, expectClean, fitsWidth, openTab, seriousA11yViolations, type PortalTab, readmeScreenshot } from './support/browser';
 import { startPortal, type Portal } from './support/portal';
 
 /** The fen amount a `data-fen` figure shows, once it equals `fen` (figures refresh after each write). */
@@ -162,11 +161,7 @@ describe('charity console (Chromium)', function () {
     expect(recorded).to.include({ amount: 12000, category: 'program', evidenceDigest: expected, payee: '朝阳文具有限公司' });
     expect(recorded.sources).to.have.length(1);
     expect(await sources.first().getAttribute('data-donation')).to.equal(recorded.sources[0].donationId);
-    if (process.env.CIVIC_SCREENSHOTS === '1') {
-      const file = path.resolve('docs/screenshots/charity-project.png');
-      fs.mkdirSync(path.dirname(file), { recursive: true });
-      await tab.page.screenshot({ path: file, fullPage: true });
-    }
+    await readmeScreenshot(tab.page, 'charity-project');
     expectClean(tab);
   });
 

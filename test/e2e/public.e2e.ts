@@ -4,12 +4,10 @@ import path from 'node:path';
 import { expect } from 'chai';
 import type { Browser } from 'playwright-core';
 import { sampleResidentId } from '../../scripts/sample-ids';
-import { HTTP_ERROR_LOG, PHONE, expectClean, fitsWidth, launchBrowser, openTab, seriousA11yViolations, type PortalTab } from './support/browser';
+import { HTTP_ERROR_LOG, PHONE, expectClean, fitsWidth, launchBrowser, openTab, seriousA11yViolations, type PortalTab, readmeScreenshot } from './support/browser';
 import { startPortal, type Portal } from './support/portal';
 import { decodeQrPng, digestOf, payloadOf, qrVersionAtM, qrVideo, tamper } from './public-fixtures';
 
-/** Where the README's screenshots go, written only when CIVIC_SCREENSHOTS=1. */
-const SCREENSHOTS = process.env.CIVIC_SCREENSHOTS === '1' ? path.resolve(__dirname, '../../../docs/screenshots') : undefined;
 
 interface Issued {
   id: string;
@@ -26,10 +24,7 @@ describe('public pages: verify, credential, short link, login (Chromium)', funct
   let cert: Issued;
   let issuerName: string;
   let householdTitle: string;
-  let hasPortalEndpoint: boolean;
-  let hasReferenceEndpoint: boolean;
   /** Console lines the page causes while an endpoint the lead is adding is still missing (a 404 it handles). */
-  let pending: RegExp[];
 
   async function issue(idNumber = sampleResidentId()): Promise<Issued> {
     const r = await portal.call('POST', '/api/v1/certificates', {
@@ -66,9 +61,6 @@ describe('public pages: verify, credential, short link, login (Chromium)', funct
     const schemaTitle: unknown = type?.schema?.properties?.householdSize?.title;
     // The page shows the schema's title (its Chinese part when bilingual), or its own name for the seeded field.
     householdTitle = typeof schemaTitle === 'string' ? schemaTitle.split(/\s+(?=[A-Za-z])/)[0] : '家庭人口';
-    hasPortalEndpoint = (await portal.call('GET', '/api/v1/portal')).status === 200;
-    hasReferenceEndpoint = (await portal.call('POST', '/api/v1/verify/reference', { body: { id: cert.id, digest: digestOf(cert.credential) } })).status === 200;
-    pending = hasPortalEndpoint ? [] : [HTTP_ERROR_LOG];
   });
   after(async function () {
     await portal?.close();
@@ -91,10 +83,7 @@ describe('public pages: verify, credential, short link, login (Chromium)', funct
     // Each check is told in plain words, not as the gateway's English detail.
     expect(await tab.page.getByTestId('check-anchor').innerText()).to.match(/账本/);
     expect(await verdict.innerText()).to.not.include('digest matches');
-    if (SCREENSHOTS) {
-      fs.mkdirSync(SCREENSHOTS, { recursive: true });
-      await tab.page.screenshot({ path: path.join(SCREENSHOTS, 'verify.png'), fullPage: true });
-    }
+    await readmeScreenshot(tab.page.getByTestId('verdict'), 'verify');
     expectClean(tab);
     await tab.close();
   });
@@ -216,7 +205,7 @@ describe('public pages: verify, credential, short link, login (Chromium)', funct
     expect(await tab.page.getByTestId('credential-claims').innerText()).to.include(householdTitle).and.include('北京市东城区');
     expect(await tab.page.getByTestId('credential-number').innerText()).to.equal(cert.id);
     expect(await tab.page.getByTestId('credential-issuer').innerText()).to.equal(issuerName);
-    if (SCREENSHOTS) await tab.page.screenshot({ path: path.join(SCREENSHOTS, 'credential.png'), fullPage: true });
+    await readmeScreenshot(tab.page, 'credential');
 
     const decoded = await decodeQrPng(await qr.screenshot());
     expect(decoded, 'QR codes read from the screenshot').to.have.length(1);
@@ -225,7 +214,7 @@ describe('public pages: verify, credential, short link, login (Chromium)', funct
     expect(qrVersionAtM(url)).to.be.at.most(25);
     expect(Number.parseInt(decoded[0].version, 10)).to.be.at.most(25);
     // The gateway's publicBaseUrl, unless it is a loopback default (localhost:0 here): then the address the page came from.
-    const configured = hasPortalEndpoint ? ((await portal.call('GET', '/api/v1/portal')).body.publicBaseUrl as string) : portal.baseUrl;
+    const configured = (await portal.call('GET', '/api/v1/portal')).body.publicBaseUrl as string;
     const publicBase = /^https?:\/\/(localhost|127\.)/.test(configured) ? portal.baseUrl : configured;
     expect(url.startsWith(publicBase), `${url} starts with ${publicBase}`).to.equal(true);
     // A real credential is too long for a readable code: the short link carries its id and digest.
@@ -237,14 +226,10 @@ describe('public pages: verify, credential, short link, login (Chromium)', funct
     const file = await (await download).path();
     expect(fs.readFileSync(file, 'utf8')).to.equal(cert.credential);
 
-    if (!hasReferenceEndpoint) {
-      await tab.close();
-      this.skip(); // POST /api/v1/verify/reference has not landed on main yet: the short link cannot be checked.
-    }
     const target = new URL(url);
     await tab.page.goto(target.pathname + target.hash);
     await verdictOf(tab, true);
-    expectClean(tab, pending);
+    expectClean(tab);
     await tab.close();
   });
 
@@ -272,7 +257,6 @@ describe('public pages: verify, credential, short link, login (Chromium)', funct
   });
 
   it('checks a short link /v/<id>#d=<digest> against the ledger and says the claims need the full credential', async function () {
-    if (!hasReferenceEndpoint) this.skip(); // POST /api/v1/verify/reference has not landed on main yet.
     const tab = await openTab(portal.browser, portal.baseUrl);
     await tab.page.goto(`/v/${encodeURIComponent(cert.id)}#d=${digestOf(cert.credential)}`);
     await verdictOf(tab, true);
@@ -315,7 +299,7 @@ describe('public pages: verify, credential, short link, login (Chromium)', funct
     await tab.page.getByTestId('login-logout').click();
     await tab.page.getByTestId('login-current').waitFor({ state: 'detached' });
     expect(await tab.page.evaluate<string | null>("sessionStorage.getItem('civic.token')")).to.equal(null);
-    expectClean(tab, pending);
+    expectClean(tab);
     await tab.close();
   });
 
@@ -352,12 +336,11 @@ describe('public pages: verify, credential, short link, login (Chromium)', funct
     await tab.page.getByTestId('login-submit').click();
     await tab.page.waitForURL('**/audit');
     expect(new URL(tab.page.url()).host).to.equal(new URL(portal.baseUrl).host);
-    expectClean(tab, pending);
+    expectClean(tab);
     await tab.close();
   });
 
   it('offers one demo login per role when the gateway allows demo users, and logs in with it', async function () {
-    if (!hasPortalEndpoint) this.skip(); // GET /api/v1/portal and POST /api/v1/dev/token have not landed on main yet.
     const info = (await portal.call('GET', '/api/v1/portal')).body as { demoLogin: boolean };
     expect(info.demoLogin, 'an embedded gateway on 127.0.0.1 offers demo login').to.equal(true);
     const tab = await openTab(portal.browser, portal.baseUrl);
@@ -390,7 +373,7 @@ describe('public pages: verify, credential, short link, login (Chromium)', funct
     await tab.page.goto('/docs');
     await tab.page.getByTestId('api-group').first().waitFor();
     expect(await seriousA11yViolations(tab.page), '/docs').to.deep.equal([]);
-    expectClean(tab, pending);
+    expectClean(tab);
     await tab.close();
   });
 
@@ -402,7 +385,7 @@ describe('public pages: verify, credential, short link, login (Chromium)', funct
     await tab.page.goto(`/credential#vc=${cert.credential}`);
     await tab.page.getByTestId('credential-qr').waitFor();
     expect(await fitsWidth(tab.page), '/credential').to.equal(true);
-    expectClean(tab, pending);
+    expectClean(tab);
     await tab.close();
   });
 

@@ -1,9 +1,8 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { expect } from 'chai';
 import type { Locator, Page } from 'playwright-core';
 import { sampleCreditCode, sampleResidentId } from '../../scripts/sample-ids';
-import { HTTP_ERROR_LOG, PHONE, expectClean, fitsWidth, openTab, seriousA11yViolations, type PortalTab } from './support/browser';
+import { HTTP_ERROR_LOG, PHONE, expectClean, fitsWidth, openTab, seriousA11yViolations, type PortalTab, readmeScreenshot } from './support/browser';
 import { startPortal, type Portal } from './support/portal';
 
 /** A resident ID number that fails the GB 11643 check: a valid one with its check character changed. */
@@ -88,10 +87,7 @@ describe('registry console (Chromium)', function () {
     // The error sits inside the field it names, next to its input.
     expect(await page.locator('[data-field="holder.idNumber"] [data-testid="field-error-holder.idNumber"]').count()).to.equal(1);
     expect(posts.filter((u) => u.endsWith('/api/v1/certificates')), 'nothing sent while the form has errors').to.deep.equal([]);
-    if (process.env.CIVIC_SCREENSHOTS === '1') {
-      fs.mkdirSync('docs/screenshots', { recursive: true });
-      await page.screenshot({ path: path.join('docs', 'screenshots', 'registry-issue.png'), fullPage: true });
-    }
+    await readmeScreenshot(page, 'registry-issue');
 
 
     const good = sampleResidentId();

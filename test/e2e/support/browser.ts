@@ -1,6 +1,7 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { expect } from 'chai';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 
 /**
  * Debian's Chromium binary. Not /usr/bin/chromium: that is a shell wrapper that
@@ -122,4 +123,19 @@ export async function seriousA11yViolations(page: Page): Promise<A11yViolation[]
 /** True when the page is no wider than the viewport (nothing forces sideways scrolling on a phone). */
 export async function fitsWidth(page: Page): Promise<boolean> {
   return page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth + 1');
+}
+
+/**
+ * Saves a screenshot for the README (docs/screenshots/<name>.png) when
+ * CIVIC_SCREENSHOTS=1, so ordinary runs leave the committed images alone.
+ * A locator is shot alone; a page as far as the viewport shows it, which keeps
+ * the images small.
+ */
+export async function readmeScreenshot(target: Page | Locator, name: string): Promise<void> {
+  if (process.env.CIVIC_SCREENSHOTS !== '1') return;
+  const dir = path.resolve(__dirname, '../../../../docs/screenshots');
+  fs.mkdirSync(dir, { recursive: true });
+  // A page is shot from its top, whatever the test scrolled to.
+  if ('goto' in target) await target.evaluate('window.scrollTo(0, 0)');
+  await target.screenshot({ path: path.join(dir, `${name}.png`) });
 }
