@@ -2,19 +2,15 @@ import Ajv2020 from 'ajv/dist/2020';
 import type { ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { CodedError } from './errors';
+import { IDENTIFIER_FORMATS } from './identifier-formats';
 import { isCreditCode, isResidentIdNumber, normaliseDocumentNumber } from './identifiers';
 import { assertSchemaWithinLimits, linearRegExp, withMatchBudget, withProgramBudget } from './schema-limits';
+
+export { IDENTIFIER_FORMATS };
 
 /** Compiled validators kept at most; past this the cache starts afresh. */
 export const MAX_CACHED_SCHEMAS = 1_000;
 
-/** Formats for Chinese identifiers, so a type's schema checks them as the chaincode does elsewhere. */
-export const IDENTIFIER_FORMATS = {
-  /** 统一社会信用代码 with its GB 32100 check character. */
-  creditCode: 'unified-social-credit-code',
-  /** 18-character resident ID number with its GB 11643 check character. */
-  residentId: 'cn-resident-id',
-} as const;
 
 function newAjv(): Ajv2020 {
   // addUsedSchema: false keeps one type's `$id` from colliding with another's in the shared instance.

@@ -6,7 +6,7 @@
  */
 import { parseDate, parseDateTime } from '../../../../chaincode/src/dates';
 import { isCreditCode, isResidentIdNumber, normaliseDocumentNumber } from '../../../../chaincode/src/identifiers';
-import { IDENTIFIER_FORMAT_NAMES } from './identifier-formats';
+import { IDENTIFIER_FORMATS } from '../../../../chaincode/src/identifier-formats';
 
 /** How a field is entered. `unsupported` covers arrays and other shapes a form cannot offer (the type is then not issuable here). */
 export type FieldKind = 'string' | 'integer' | 'number' | 'boolean' | 'enum' | 'date' | 'date-time' | 'object' | 'unsupported';
@@ -163,8 +163,8 @@ function stringProblem(spec: FieldSpec, s: string): Problem | undefined {
     }
     if (re && !re.test(s)) return { key: 'pattern' };
   }
-  if (spec.format === IDENTIFIER_FORMAT_NAMES.creditCode && !isCreditCode(s)) return { key: 'creditCode' };
-  if (spec.format === IDENTIFIER_FORMAT_NAMES.residentId && !isResidentIdNumber(normaliseDocumentNumber(s))) return { key: 'idNumber' };
+  if (spec.format === IDENTIFIER_FORMATS.creditCode && !isCreditCode(s)) return { key: 'creditCode' };
+  if (spec.format === IDENTIFIER_FORMATS.residentId && !isResidentIdNumber(normaliseDocumentNumber(s))) return { key: 'idNumber' };
   if (spec.format === 'email' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s)) return { key: 'email' };
   return undefined;
 }
@@ -203,7 +203,7 @@ export function checkValue(spec: FieldSpec, raw: string): { value: unknown } | {
       return iso === undefined ? { problem: { key: 'dateTime' } } : { value: iso };
     }
     case 'string': {
-      const isIdentifier = spec.format === IDENTIFIER_FORMAT_NAMES.creditCode || spec.format === IDENTIFIER_FORMAT_NAMES.residentId;
+      const isIdentifier = spec.format === IDENTIFIER_FORMATS.creditCode || spec.format === IDENTIFIER_FORMATS.residentId;
       const s = isIdentifier ? normaliseDocumentNumber(raw) : raw;
       const p = stringProblem(spec, s);
       return p ? { problem: p } : { value: s };

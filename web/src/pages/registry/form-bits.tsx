@@ -2,7 +2,7 @@
 import type { ComponentChildren } from 'preact';
 import { useI18n } from '../../i18n';
 import type { FieldSpec, Problem } from './field-spec';
-import { IDENTIFIER_FORMAT_NAMES } from './identifier-formats';
+import { IDENTIFIER_FORMATS } from '../../../../chaincode/src/identifier-formats';
 import { enumLabel, fieldLabel, problemText } from './words';
 
 /** `record` without `key` (the same object when it has no such key, so an unchanged state does not re-render). */
@@ -60,8 +60,8 @@ function hintOf(i18n: ReturnType<typeof useI18n>, spec: FieldSpec): string | und
   else if (lo !== undefined) parts.push(i18n.t('registry.hint.min', { n: lo }));
   else if (hi !== undefined) parts.push(i18n.t('registry.hint.max', { n: hi }));
   if (spec.maxLength !== undefined) parts.push(i18n.t('registry.hint.maxLength', { n: spec.maxLength }));
-  if (spec.format === IDENTIFIER_FORMAT_NAMES.creditCode) parts.push(i18n.t('registry.hint.creditCode'));
-  if (spec.format === IDENTIFIER_FORMAT_NAMES.residentId) parts.push(i18n.t('registry.hint.idNumber'));
+  if (spec.format === IDENTIFIER_FORMATS.creditCode) parts.push(i18n.t('registry.hint.creditCode'));
+  if (spec.format === IDENTIFIER_FORMATS.residentId) parts.push(i18n.t('registry.hint.idNumber'));
   if (spec.kind === 'date-time') parts.push(i18n.t('registry.hint.localTime'));
   return parts.length > 0 ? parts.join(' · ') : undefined;
 }

@@ -7,6 +7,7 @@
  * chaincode/src/schema.ts). Anything not understood stays whole, for the top
  * of the form.
  */
+import { IDENTIFIER_FORMATS } from '../../../../chaincode/src/identifier-formats';
 import type { Problem } from './field-spec';
 
 /** One problem, with the field path it belongs to (`holder.idNumber`, `claims.spouse.name`, …) when known. */
@@ -32,8 +33,8 @@ function ajvProblem(message: string): Problem {
   if ((m = /^must match format "([^"]+)"$/.exec(message))) {
     if (m[1] === 'date') return { key: 'date' };
     if (m[1] === 'date-time') return { key: 'dateTime' };
-    if (m[1] === 'unified-social-credit-code') return { key: 'creditCode' };
-    if (m[1] === 'cn-resident-id') return { key: 'idNumber' };
+    if (m[1] === IDENTIFIER_FORMATS.creditCode) return { key: 'creditCode' };
+    if (m[1] === IDENTIFIER_FORMATS.residentId) return { key: 'idNumber' };
   }
   return { key: 'invalid', detail: message };
 }
