@@ -92,3 +92,21 @@ export async function yearRecords<T>(charityId: string, year: number, kind: 'don
   }
   return { items, complete: false };
 }
+
+/** Projects read per page when a report names them; a charity with more is shown by id past this many pages. */
+const PROJECT_PAGES = 20;
+
+/** A charity's projects by id (one listing, paged), for naming them in the money flow. */
+export async function charityProjects(charityId: string, signal?: AbortSignal): Promise<Map<string, Project>> {
+  const projects = new Map<string, Project>();
+  let cursor: string | undefined;
+  for (let i = 0; i < PROJECT_PAGES; i++) {
+    const q = new URLSearchParams({ limit: String(RECORD_PAGE) });
+    if (cursor) q.set('cursor', cursor);
+    const page = await auditGet<Page<Project>>(`/api/v1/charities/${seg(charityId)}/projects?${q}`, signal);
+    for (const p of page.items) projects.set(p.id, p);
+    cursor = page.nextCursor;
+    if (!cursor) break;
+  }
+  return projects;
+}
