@@ -1,7 +1,7 @@
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
 import { isoTime } from './access';
 import { requireAuditor } from './charity-access';
-import { KEYS, entityKey, getCharity, getDisbursement, getDonation, notFoundCode, readTotals } from './charity-state';
+import { KEYS, entityKey, getCharity, getDisbursement, getDonation, notFoundCode, readTotals, firstVersion, seqPart, type StoredVersion } from './charity-state';
 import { canonicalJson, decode } from './codec';
 import { CodedError } from './errors';
 import { requireYear } from './dates';
@@ -21,7 +21,7 @@ import {
   type HistoryEntity,
   type Page,
 } from './models';
-import { pageIndex, readJson } from './state';
+import { key, pageIndex, readJson } from './state';
 import { parseLimit } from './validate';
 
 /** Charity Law art. 61 (art. 60 before the 2023 amendment), for public-fundraising charities. */
@@ -182,10 +182,31 @@ export class AuditContract extends Contract {
     if (cursor !== '' && !/^\d{1,9}$/.test(cursor)) throw new CodedError('VALIDATION_FAILED', 'cursor is malformed');
     const offset = cursor === '' ? 0 : Number(cursor);
     const k = entityKey(ctx, kind, id);
-    const current = await readJson<{ id: string; charityId?: string }>(ctx, k);
+    const current = await readJson<{ id: string; charityId?: string; version?: number; txId?: string }>(ctx, k);
     if (!current) throw new CodedError(notFoundCode(kind), `${kind} ${id} not found`);
     requireAuditor(ctx, kind === 'charity' ? current.id : (current.charityId ?? ''));
 
+    if (current.version === 1) {
+      // Never changed since it was created: the record is its only version.
+      const first = firstVersion(kind, current);
+      const items: EntityVersion[] = offset === 0 ? [{ txId: first.txId, timestamp: first.timestamp, isDelete: false, record: current }] : [];
+      return canonicalJson({ items } satisfies Page<EntityVersion>);
+    }
+    if (typeof current.version === 'number') {
+      // Indexed: the page starts at its own version, so it costs O(limit) whatever the history's length.
+      if (offset >= current.version) return canonicalJson({ items: [] } satisfies Page<EntityVersion>);
+      const start = offset === 0 ? '' : key(ctx, KEYS.versions, [kind, id, seqPart(offset + 1)]);
+      const load = async (_k: string, value: Uint8Array): Promise<EntityVersion> => {
+        const v = decode<StoredVersion>(value);
+        return { txId: v.txId, timestamp: v.timestamp, isDelete: false, record: v.record };
+      };
+      const indexed = await pageIndex(ctx, KEYS.versions, [kind, id], size, start, load);
+      const page: Page<EntityVersion> = { items: indexed.items };
+      if (indexed.nextCursor) page.nextCursor = String(offset + indexed.items.length);
+      return canonicalJson(page);
+    }
+
+    // Written before versions were counted: read the key history (every page reads all of it).
     const raw: Array<{ txId: string; timestamp: { seconds: unknown; nanos: unknown }; isDelete: boolean; value: Uint8Array }> = [];
     const it = await ctx.stub.getHistoryForKey(k);
     try {

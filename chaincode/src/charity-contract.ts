@@ -1,14 +1,14 @@
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
 import { actorOf, requireCaller, txTime } from './access';
 import { actingCharity, callerView, isAuditorCaller, mayRead, requireReader } from './charity-access';
-import { KEYS, entityKey, getCharity, getProject } from './charity-state';
+import { KEYS, entityKey, getCharity, getProject, writeEntity } from './charity-state';
 import { canonicalJson, decode, encode } from './codec';
 import { CodedError } from './errors';
 import { EVENTS } from './events';
 import { CONTRACTS, MAX_PAGE } from './functions';
 import { requireAmount } from './money';
 import { MSP, type Charity, type Page, type CreateProjectInput, type Project, type RegisterCharityInput } from './models';
-import { INDEX_VALUE, exists, key, pageIndex, writeJson } from './state';
+import { INDEX_VALUE, exists, key, pageIndex } from './state';
 import { parseCharityInput, parseProjectInput } from './charity-input';
 import { parseArg, parseLimit } from './validate';
 
@@ -30,8 +30,7 @@ export class CharityContract extends Contract {
     const input = parseCharityInput(parseArg<unknown>('charity', inputJson));
     const k = entityKey(ctx, 'charity', input.id);
     if (await exists(ctx, k)) throw new CodedError('DUPLICATE_ID', `charity ${input.id} already registered`);
-    const charity: Charity = { ...input, registeredAt: txTime(ctx), registeredBy: actorOf(ctx), txId: ctx.stub.getTxID() };
-    await writeJson(ctx, k, charity);
+    const charity = await writeEntity<Charity>(ctx, k, { ...input, registeredAt: txTime(ctx), registeredBy: actorOf(ctx), txId: ctx.stub.getTxID() }, undefined);
     ctx.stub.setEvent(EVENTS.charityRegistered, encode({ id: charity.id, timestamp: charity.registeredAt }));
     return canonicalJson(charity);
   }
@@ -68,10 +67,10 @@ export class CharityContract extends Contract {
       updatedAt: now,
       txId: ctx.stub.getTxID(),
     };
-    await writeJson(ctx, k, project);
+    const written = await writeEntity(ctx, k, project, undefined);
     await ctx.stub.putState(key(ctx, KEYS.projectByCharity, [charityId, project.id]), INDEX_VALUE);
     ctx.stub.setEvent(EVENTS.projectCreated, encode({ id: project.id, charityId, timestamp: now }));
-    return canonicalJson(project);
+    return canonicalJson(written);
   }
 
   /** A project with its money figures (auditors, the civil registrar, the owning charity). */

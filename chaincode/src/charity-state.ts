@@ -1,6 +1,7 @@
 import type { Context } from 'fabric-contract-api';
 import type { ErrorCode } from './errors';
 import type { Charity, CharityYearTotals, Disbursement, Donation, HistoryEntity, Project } from './models';
+import { txTime } from './access';
 import { key, mustRead, readJson, writeJson } from './state';
 
 /**
@@ -14,6 +15,8 @@ export const KEYS = {
   disbursement: 'disbursement',
   /** [charityId, projectId]: a charity's projects, in id order. */
   projectByCharity: 'project~charity',
+  /** [entity, id, seq] → {txId, timestamp, record}: every version of an entity changed after its creation, so a page of its history reads only that page. */
+  versions: 'version~entity',
   /** [projectId, seq] → donation id: the project's donations in recording (FIFO) order. */
   fifo: 'donation~fifo',
   /** [donationId, disbursementId] → {amount}: what a donation paid into each disbursement. */
@@ -41,6 +44,69 @@ const ENTITY: Readonly<Record<HistoryEntity, { type: string; code: ErrorCode }>>
 /** The state key of an entity. */
 export function entityKey(ctx: Context, entity: HistoryEntity, id: string): string {
   return key(ctx, ENTITY[entity].type, [id]);
+}
+
+const ENTITY_OF_TYPE: ReadonlyMap<string, HistoryEntity> = new Map(
+  (Object.entries(ENTITY) as Array<[HistoryEntity, { type: string }]>).map(([entity, { type }]) => [type, entity]),
+);
+
+/** The entity and id a state key belongs to, when it is an entity key. */
+function entityOfKey(ctx: Context, k: string): { entity: HistoryEntity; id: string } | undefined {
+  const { objectType, attributes } = ctx.stub.splitCompositeKey(k);
+  const entity = ENTITY_OF_TYPE.get(objectType);
+  return entity !== undefined && attributes.length === 1 ? { entity, id: attributes[0] } : undefined;
+}
+
+/** An entity record as the history index sees it: `version` counts the versions written so far. */
+interface Versioned {
+  version?: number;
+  txId?: string;
+  registeredAt?: string;
+  createdAt?: string;
+  recordedAt?: string;
+}
+
+/** One entry of the version index. */
+export interface StoredVersion {
+  txId: string;
+  timestamp: string;
+  record: unknown;
+}
+
+/** When and by which transaction an entity was created: its first version, as the record itself says. */
+export function firstVersion(entity: HistoryEntity, record: Versioned): StoredVersion {
+  const timestamp = entity === 'charity' ? record.registeredAt : entity === 'project' ? record.createdAt : record.recordedAt;
+  return { txId: record.txId ?? '', timestamp: timestamp ?? '', record };
+}
+
+/**
+ * Writes an entity record with its next version number. A new entity is
+ * version 1 and writes nothing else: the record itself is its first version.
+ * From the second version on, each version also goes into the version index
+ * ([entity, id, seq]), and the first one with it, taken from the record as
+ * committed, so that a page of history reads only that page. Most entities
+ * (a donation never consumed, a disbursement) are never changed and cost no
+ * index entry. A record written before versions existed (no `version`) stays
+ * unversioned; its history is read from the key history instead. Returns the
+ * record as written.
+ */
+export async function writeEntity<T extends object>(ctx: Context, k: string, value: T, committed: Versioned | undefined): Promise<T> {
+  const at = entityOfKey(ctx, k);
+  if (at === undefined) throw new TypeError(`${k} is not an entity key`);
+  if (committed !== undefined && typeof committed.version !== 'number') {
+    await writeJson(ctx, k, value);
+    return value;
+  }
+  const version = (committed?.version ?? 0) + 1;
+  const record = { ...value, version };
+  await writeJson(ctx, k, record);
+  if (committed !== undefined) {
+    const indexKey = (n: number) => key(ctx, KEYS.versions, [at.entity, at.id, seqPart(n)]);
+    if (version === 2) await writeJson(ctx, indexKey(1), firstVersion(at.entity, committed));
+    const entry: StoredVersion = { txId: ctx.stub.getTxID(), timestamp: txTime(ctx), record };
+    await writeJson(ctx, indexKey(version), entry);
+  }
+  return record;
 }
 
 /** The not-found code of an entity. */
@@ -93,6 +159,8 @@ export function emptyTotals(charityId: string, year: number): CharityYearTotals 
 export class WorkingSet {
   readonly #ctx: Context;
   readonly #values = new Map<string, unknown>();
+  /** What committed state held for each key read, before this transaction changed it. */
+  readonly #committed = new Map<string, unknown>();
   readonly #changed = new Set<string>();
 
   constructor(ctx: Context) {
@@ -104,6 +172,7 @@ export class WorkingSet {
     if (this.#values.has(k)) return this.#values.get(k) as T | undefined;
     const v = await readJson<T>(this.#ctx, k);
     this.#values.set(k, v);
+    this.#committed.set(k, v);
     return v;
   }
 
@@ -112,6 +181,7 @@ export class WorkingSet {
     if (this.#values.has(k) && this.#values.get(k) !== undefined) return this.#values.get(k) as T;
     const v = await mustRead<T>(this.#ctx, k, code, what);
     this.#values.set(k, v);
+    this.#committed.set(k, v);
     return v;
   }
 
@@ -120,9 +190,19 @@ export class WorkingSet {
     this.#changed.add(k);
   }
 
-  /** Writes every changed key once, in first-change order. */
+  /**
+   * Writes every changed key once, in first-change order; an entity record
+   * as one new version (a key set but never read is a new entity).
+   */
   async flush(): Promise<void> {
-    for (const k of this.#changed) await writeJson(this.#ctx, k, this.#values.get(k));
+    for (const k of this.#changed) {
+      const value = this.#values.get(k);
+      if (entityOfKey(this.#ctx, k) !== undefined && value !== null && typeof value === 'object') {
+        await writeEntity(this.#ctx, k, value, this.#committed.get(k) as Versioned | undefined);
+      } else {
+        await writeJson(this.#ctx, k, value);
+      }
+    }
     this.#changed.clear();
   }
 }

@@ -587,8 +587,11 @@ export function donationScenarios(opts: SuiteOptions): void {
         expect(r.body.items.map((v: any) => v.record.remaining)).to.deep.equal([300, 100, 0]);
         expect(r.body.items.map((v: any) => v.txId)).to.deep.equal([d1.txId, x1.txId, x2.txId]);
         expect(r.body.items.map((v: any) => v.blockNumber)).to.deep.equal([d1.blockNumber, x1.blockNumber, x2.blockNumber]);
-        expect(r.body.items[0].timestamp).to.be.a('string');
+        expect(r.body.items[0].timestamp).to.equal(d1.donation.recordedAt);
+        // Each version is read from the version index, which numbers them from 1.
+        expect(r.body.items.map((v: any) => v.record.version)).to.deep.equal([1, 2, 3]);
         const balances: number[] = [];
+        const versions: number[] = [];
         let cursor: string | undefined;
         let pages = 0;
         do {
@@ -597,13 +600,24 @@ export function donationScenarios(opts: SuiteOptions): void {
           expect(page.status, JSON.stringify(page.body)).to.equal(200);
           expect(page.body.items.length).to.be.at.most(2);
           balances.push(...page.body.items.map((v: any) => v.record.balance));
+          versions.push(...page.body.items.map((v: any) => v.record.version));
           cursor = page.body.nextCursor;
           pages++;
         } while (cursor !== undefined && pages < 10);
         expect(balances).to.deep.equal([0, 300, 800, 600, 200]);
         expect(pages).to.equal(3);
+        expect(versions).to.deep.equal([1, 2, 3, 4, 5]);
+        const current = await api('GET', `/api/v1/projects/${projectId}`, { token: auditor });
+        expect(current.body.version).to.equal(5);
+        const past = await api('GET', `/api/v1/audit/history/project/${projectId}?cursor=5`, { token: auditor });
+        expect(past.body.items).to.deep.equal([]);
+        expect(past.body).to.not.have.property('nextCursor');
         const c = await api('GET', `/api/v1/audit/history/charity/${charityA}`, { token: auditor });
-        expect(c.body.items[0].record).to.include({ id: charityA });
+        expect(c.body.items).to.have.length(1);
+        expect(c.body.items[0].record).to.include({ id: charityA, version: 1 });
+        expect(c.body.items[0].txId).to.equal(c.body.items[0].record.txId);
+        expect(c.body.items[0].timestamp).to.equal(c.body.items[0].record.registeredAt);
+        expect(c.body.items[0].blockNumber).to.be.a('number');
         const disb = await api('GET', `/api/v1/audit/history/disbursement/${x1.id}`, { token: tokA });
         expect(disb.body.items).to.have.length(1);
         expectProblem(await api('GET', `/api/v1/audit/history/donation/d-${randomUUID()}`, { token: auditor }), 404, 'DONATION_NOT_FOUND');

@@ -23,6 +23,8 @@ export interface Charity {
   registeredBy: Actor;
   /** The registering transaction. */
   txId: string;
+  /** Versions written so far (1 when created; from the second on, each is kept in the history index). Absent on records written before versions were counted. */
+  version?: number;
 }
 
 /** A fundraising project of one charity, with its running money figures. */
@@ -46,6 +48,8 @@ export interface Project {
   updatedAt: string;
   /** The creating transaction (key history has every later one). */
   txId: string;
+  /** Versions written so far (1 when created; from the second on, each is kept in the history index). Absent on records written before versions were counted. */
+  version?: number;
 }
 
 /** A donation to a project. The donor is a pseudonym or nobody (anonymous); never a name. */
@@ -70,6 +74,8 @@ export interface Donation {
   recordedBy: Actor;
   /** The recording transaction; disbursements that consume the donation later are in key history. */
   txId: string;
+  /** Versions written so far (1 when created; from the second on, each is kept in the history index). Absent on records written before versions were counted. */
+  version?: number;
 }
 
 /** One donation's share of a disbursement. */
@@ -101,6 +107,8 @@ export interface Disbursement {
   recordedBy: Actor;
   /** The recording transaction. */
   txId: string;
+  /** Versions written so far (1 when created; from the second on, each is kept in the history index). Absent on records written before versions were counted. */
+  version?: number;
 }
 
 /** Per-charity, per-year running totals; the annual report reads these, never scans. */
