@@ -73,6 +73,13 @@ export class ChainVerifier {
     return true;
   }
 
+  /** Takes back the last block accepted: a check outside this class found it bad. */
+  reject(reason: string): void {
+    if (this.#failure || this.#expected === 0) return;
+    this.#expected -= 1;
+    this.#failure = { block: this.#expected, reason };
+  }
+
   /** Hash of the last block accepted ('' before any). */
   get lastHash(): string {
     return this.#previousHash;

@@ -14,6 +14,7 @@ import { rwSetToJson } from './rwset';
 import { MspRegistry } from './msp';
 import { buildProposal, createSignedProposal, type OrderedTx, type SignedProposal, type TransactionEnvelope } from './transaction';
 import type {
+  Block,
   ChainVerification,
   ChaincodeEvent,
   CommitResult,
@@ -23,7 +24,7 @@ import type {
   OrgMaterial,
   TransactionInfo,
 } from './types';
-import { validateBlock } from './validator';
+import { storedTransactionFault, validateBlock } from './validator';
 
 /** Defaults of {@link DevnetOptions}. */
 export const DEVNET_DEFAULTS = {
@@ -68,6 +69,10 @@ class DevnetImpl implements Devnet {
   readonly #listeners = new Set<(event: ChaincodeEvent) => void>();
   readonly #checkDeterminism: boolean;
   readonly #endorsing = new Set<Promise<unknown>>();
+  /** Transactions this process signed and endorsed: their signatures need no second check before commit. */
+  readonly #madeHere = new WeakSet<OrderedTx>();
+  /** Key and certificate pairs whose proposal signature verified once. */
+  readonly #provenSigners = new Set<string>();
   readonly #blocks: Waiting[][] = [];
   #committer: Promise<void> | undefined;
   #height: number;
@@ -134,10 +139,19 @@ class DevnetImpl implements Devnet {
         let tx: OrderedTx;
         try {
           const sp = await signing;
-          await this.#endorsers.checkProposal(sp);
+          // Signed a moment ago in this process. The first proposal of each key and certificate has its signature
+          // verified, which proves the key belongs to the certificate; later ones are checked for who made them.
+          const pair = `${identity.certificatePem}\n${identity.privateKeyPem}`;
+          if (this.#provenSigners.has(pair)) this.#endorsers.checkCreator(sp);
+          else {
+            await this.#endorsers.checkProposal(sp);
+            if (this.#provenSigners.size >= 10_000) this.#provenSigners.clear();
+            this.#provenSigners.add(pair);
+          }
           const sim = await this.#endorsers.simulate(sp);
           if (this.#checkDeterminism) await this.#compareWithSecondPeer(sp, sim);
           tx = await this.#endorsers.endorse(sp, sim);
+          this.#madeHere.add(tx);
         } finally {
           this.#ordering--;
         }
@@ -213,6 +227,7 @@ class DevnetImpl implements Devnet {
       msp: this.#msp,
       requiredEndorsements: this.#required,
       blockNum,
+      madeHere: (tx) => this.#madeHere.has(tx),
     });
     const data = txs.map((t) => t.bytes);
     const header = { number: blockNum, previousHash: this.#lastHash, dataHash: computeDataHash(data) };
@@ -250,6 +265,11 @@ class DevnetImpl implements Devnet {
     // A closed devnet still knows its last height, but answering with it would report a ledger that is gone as ready.
     if (this.#closing) throw new Error('the devnet is closed');
     return this.#height;
+  }
+
+  async transactionBlock(txId: string): Promise<number | undefined> {
+    if (typeof txId !== 'string') throw new TypeError('txId must be a string');
+    return (await this.#store.getTxLocation(txId))?.blockNum;
   }
 
   async getTransaction(txId: string): Promise<TransactionInfo | undefined> {
@@ -332,6 +352,11 @@ class DevnetImpl implements Devnet {
           break;
         }
         if (!verifier.push(entry.block)) break;
+        const fault = await this.#signatureFault(entry.block);
+        if (fault) {
+          verifier.reject(fault);
+          break;
+        }
       }
     } catch (err) {
       // An undecodable block is a broken chain, not an engine failure.
@@ -346,6 +371,22 @@ class DevnetImpl implements Devnet {
       verifier.fail(height - 1, `the chain head hash does not match block ${height - 1}`);
     }
     return verifier.result(height);
+  }
+
+  /**
+   * Re-checks the creator's and endorsers' signatures of every valid
+   * transaction of a stored block: commit does not verify again what this
+   * process signed itself, so reading the blocks back is where they are checked.
+   */
+  async #signatureFault(block: Block): Promise<string | undefined> {
+    if (block.header.number === 0) return undefined;
+    const faults = await Promise.all(
+      block.data.map((envelope, txNum) =>
+        block.metadata.validationCodes[txNum] === 'VALID' ? storedTransactionFault(envelope, this.#msp, this.#required) : undefined,
+      ),
+    );
+    const fault = faults.find((f) => f !== undefined);
+    return fault === undefined ? undefined : `block ${block.header.number}: ${fault}`;
   }
 
   onEvent(listener: (event: ChaincodeEvent) => void): () => void {

@@ -132,6 +132,6 @@ export class Endorsers {
         signature: await signDigestAsync(p.key, digest),
       })),
     );
-    return assembleTransaction(sp, response, responseBytes, sim.rwset, sim.event, sim.payload, endorsements);
+    return assembleTransaction(sp, response, responseBytes, digest, sim.rwset, sim.event, sim.payload, endorsements);
   }
 }

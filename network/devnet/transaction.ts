@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import { certificateInfo, sha256, signDigestAsync } from '../pki';
 import type { SigningIdentity } from '../pki/types';
 import { nowTimestamp } from './clock';
@@ -71,15 +71,41 @@ export interface OrderedTx {
   readonly bytes: Buffer;
   readonly proposal: Proposal;
   readonly proposalBytes: string;
+  /** SHA-256 of `proposalBytes`, as the client computed it when signing. */
+  readonly proposalDigest: Buffer;
   readonly signature: Buffer;
   /** The exact JSON of the response payload that the endorsements sign. */
   readonly responseBytes: string;
+  /** SHA-256 of `responseBytes`, as the endorsing peers computed it when signing. */
+  readonly responseDigest: Buffer;
   readonly response: ProposalResponsePayload;
   /** The read-write set of `response`, with values as Buffers. */
   readonly rwset: TxRwSet;
   readonly event: ChaincodeEventData | undefined;
   readonly payload: Buffer;
   readonly endorsements: readonly Endorsement[];
+}
+
+const NONCE_BYTES = 24;
+const NONCES_PER_FILL = 512;
+let noncePool = Buffer.alloc(0);
+let nonceOffset = 0;
+
+/**
+ * 24 fresh random bytes. They are drawn from the CSPRNG 512 nonces at a
+ * time: one call into OpenSSL per nonce cost more than the rest of building
+ * an evaluated proposal. Each nonce is a copy, so none shares memory with the pool.
+ */
+function nextNonce(): Buffer {
+  if (nonceOffset + NONCE_BYTES > noncePool.length) {
+    noncePool = randomFillSync(Buffer.allocUnsafe(NONCE_BYTES * NONCES_PER_FILL));
+    nonceOffset = 0;
+  }
+  const nonce = Buffer.from(noncePool.subarray(nonceOffset, nonceOffset + NONCE_BYTES));
+  // Spent bytes are wiped, so the pool never holds a nonce that was handed out.
+  noncePool.fill(0, nonceOffset, nonceOffset + NONCE_BYTES);
+  nonceOffset += NONCE_BYTES;
+  return nonce;
 }
 
 /** Fabric's transaction id: hex SHA-256 of the nonce followed by the creator's bytes. */
@@ -118,7 +144,7 @@ export function buildProposal(
   // Fails fast, as a client library would, when the certificate is not a certificate at all.
   certificateInfo(identity.certificatePem);
 
-  const nonce = randomBytes(24);
+  const nonce = nextNonce();
   const proposal: Proposal = {
     channel: target.channel,
     chaincode: target.chaincode,
@@ -150,6 +176,7 @@ export function assembleTransaction(
   sp: SignedProposal,
   response: ProposalResponsePayload,
   responseBytes: string,
+  responseDigest: Buffer,
   rwset: TxRwSet,
   event: ChaincodeEventData | undefined,
   payload: Buffer,
@@ -166,8 +193,10 @@ export function assembleTransaction(
     bytes: Buffer.from(envelope, 'utf8'),
     proposal: sp.proposal,
     proposalBytes: sp.bytes,
+    proposalDigest: sp.digest,
     signature: sp.signature,
     responseBytes,
+    responseDigest,
     response,
     rwset,
     event,

@@ -120,6 +120,8 @@ export interface Devnet {
   /** When block `n` was made: its first transaction's timestamp (undefined for the genesis block). */
   blockTime(n: number): Promise<string | undefined>;
   getTransaction(txId: string): Promise<TransactionInfo | undefined>;
+  /** The block holding a transaction, from the ledger's transaction index alone; undefined when unknown. */
+  transactionBlock(txId: string): Promise<number | undefined>;
   verifyChain(): Promise<ChainVerification>;
   onEvent(listener: (event: ChaincodeEvent) => void): () => void;
   /** The chaincode events of blocks [from, to), read back from the stored blocks, in block and transaction order. */

@@ -3,7 +3,7 @@ import { compareKeys } from './keys';
 import type { LedgerStore, StateUpdate } from './ledger-store';
 import type { MspRegistry } from './msp';
 import { sameVersion, type RangeQueryInfo, type Version } from './rwset';
-import { computeTxId, type OrderedTx } from './transaction';
+import { computeTxId, type OrderedTx, type TransactionEnvelope } from './transaction';
 import type { ValidationCode } from './types';
 
 /** What validation needs besides the transactions. */
@@ -13,6 +13,39 @@ export interface ValidationContext {
   /** Distinct orgs whose peers must have endorsed. */
   requiredEndorsements: number;
   blockNum: number;
+  /**
+   * True for a transaction this very process signed and endorsed moments
+   * ago. Its signatures are not verified again (they stay in the block, and
+   * ledger verification checks them when it reads the block back); its
+   * identities, transaction id and endorsement policy still are.
+   */
+  madeHere?: (tx: OrderedTx) => boolean;
+}
+
+/** The signed parts of a transaction: what the signature checks look at. */
+type SignedParts = Pick<OrderedTx, 'txId' | 'proposal' | 'proposalBytes' | 'signature' | 'response' | 'responseBytes' | 'endorsements'>;
+
+/** How the signature checks get their digests and signature verdicts. */
+interface SignatureMode {
+  proposalDigest(tx: SignedParts): Buffer;
+  responseDigest(tx: SignedParts): Buffer;
+  verify(publicKey: Parameters<typeof verifySignatureAsync>[0], digest: Buffer, signature: Buffer): Promise<boolean>;
+}
+
+/** Hashes and verifies everything: for transactions from anywhere else, and for blocks read back. */
+const VERIFY_ALL: SignatureMode = {
+  proposalDigest: (tx) => sha256(tx.proposalBytes),
+  responseDigest: (tx) => sha256(tx.responseBytes),
+  verify: verifySignatureAsync,
+};
+
+/** For a transaction made in this process: the digests it was signed over, and no second verification. */
+function madeHereMode(tx: OrderedTx): SignatureMode {
+  return {
+    proposalDigest: () => tx.proposalDigest,
+    responseDigest: () => tx.responseDigest,
+    verify: async () => true,
+  };
 }
 
 /** Validation codes in block order, and the writes of the valid transactions. */
@@ -105,24 +138,24 @@ async function rangeUnchanged(info: RangeQueryInfo, store: LedgerStore, pending:
   }
 }
 
-async function checkCreator(tx: OrderedTx, msp: MspRegistry, proposalDigest: Buffer): Promise<boolean> {
+async function checkCreator(tx: SignedParts, msp: MspRegistry, proposalDigest: Buffer, mode: SignatureMode): Promise<boolean> {
   const { proposal } = tx;
   const creator = msp.check(proposal.creator.mspId, proposal.creator.certificatePem);
   if (!creator.ok) return false;
   if (computeTxId(Buffer.from(proposal.nonce, 'base64'), proposal.creator.mspId, proposal.creator.certificatePem) !== tx.txId) {
     return false;
   }
-  return verifySignatureAsync(creator.info.publicKey, proposalDigest, tx.signature);
+  return mode.verify(creator.info.publicKey, proposalDigest, tx.signature);
 }
 
-async function checkEndorsements(tx: OrderedTx, msp: MspRegistry, proposalDigest: Buffer, required: number): Promise<boolean> {
+async function checkEndorsements(tx: SignedParts, msp: MspRegistry, proposalDigest: Buffer, required: number, mode: SignatureMode): Promise<boolean> {
   // The endorsements must be over this very proposal.
   if (tx.response.txId !== tx.txId || tx.response.proposalHash !== proposalDigest.toString('hex')) return false;
-  const digest = sha256(tx.responseBytes);
+  const digest = mode.responseDigest(tx);
   const valid = await Promise.all(
     tx.endorsements.map(async (e) => {
       const peer = msp.check(e.mspId, e.certificatePem, 'peer');
-      return peer.ok && (await verifySignatureAsync(peer.info.publicKey, digest, e.signature)) ? e.mspId : undefined;
+      return peer.ok && (await mode.verify(peer.info.publicKey, digest, e.signature)) ? e.mspId : undefined;
     }),
   );
   const orgs = new Set(valid.filter((m): m is string => m !== undefined));
@@ -130,14 +163,48 @@ async function checkEndorsements(tx: OrderedTx, msp: MspRegistry, proposalDigest
 }
 
 /** The checks that do not depend on state: run for the whole block at once, off the event loop. */
-async function checkSignatures(tx: OrderedTx, msp: MspRegistry, required: number): Promise<ValidationCode> {
-  const proposalDigest = sha256(tx.proposalBytes);
+async function checkSignatures(tx: SignedParts, msp: MspRegistry, required: number, mode: SignatureMode): Promise<ValidationCode> {
+  const proposalDigest = mode.proposalDigest(tx);
   const [creatorOk, endorsedOk] = await Promise.all([
-    checkCreator(tx, msp, proposalDigest),
-    checkEndorsements(tx, msp, proposalDigest, required),
+    checkCreator(tx, msp, proposalDigest, mode),
+    checkEndorsements(tx, msp, proposalDigest, required, mode),
   ]);
   if (!creatorOk) return 'BAD_CREATOR_SIGNATURE';
   return endorsedOk ? 'VALID' : 'ENDORSEMENT_POLICY_FAILURE';
+}
+
+/**
+ * Checks the creator's and the endorsers' signatures of a transaction as a
+ * block stores it (its envelope's JSON), the way validation checked them:
+ * undefined when they hold, else why not.
+ */
+export async function storedTransactionFault(envelope: string, msp: MspRegistry, required: number): Promise<string | undefined> {
+  let parts: SignedParts;
+  try {
+    const env = JSON.parse(envelope) as TransactionEnvelope;
+    // The signed bytes were spliced into the envelope verbatim from JSON.stringify, so serialising the parsed parts gives them back.
+    parts = {
+      txId: env.proposal.txId,
+      proposal: env.proposal,
+      proposalBytes: JSON.stringify(env.proposal),
+      signature: Buffer.from(env.signature, 'base64'),
+      response: env.response,
+      responseBytes: JSON.stringify(env.response),
+      endorsements: env.endorsements.map((e) => ({ mspId: e.mspId, certificatePem: e.certificatePem, signature: Buffer.from(e.signature, 'base64') })),
+    };
+    if (typeof parts.txId !== 'string' || !parts.proposal.creator) return 'is not a transaction envelope';
+  } catch {
+    return 'is not a transaction envelope';
+  }
+  let code: ValidationCode;
+  try {
+    code = await checkSignatures(parts, msp, required, VERIFY_ALL);
+  } catch {
+    return 'is not a transaction envelope';
+  }
+  if (code === 'BAD_CREATOR_SIGNATURE') return `transaction ${parts.txId}: the creator's signature or identity does not verify`;
+  if (code === 'ENDORSEMENT_POLICY_FAILURE') return `transaction ${parts.txId}: its endorsements do not verify or do not satisfy the endorsement policy`;
+  return undefined;
 }
 
 /**
@@ -153,7 +220,7 @@ export async function validateBlock(txs: readonly OrderedTx[], ctx: ValidationCo
   const [known, committed, signatures] = await Promise.all([
     store.knownTxIds(txs.map((t) => t.txId)),
     store.getVersions([...readKeys]),
-    Promise.all(txs.map((tx) => checkSignatures(tx, msp, ctx.requiredEndorsements))),
+    Promise.all(txs.map((tx) => checkSignatures(tx, msp, ctx.requiredEndorsements, ctx.madeHere?.(tx) ? madeHereMode(tx) : VERIFY_ALL))),
   ]);
 
   const pending = new PendingUpdates();

@@ -1,12 +1,12 @@
 import '../support/setup';
-import { stat } from 'node:fs/promises';
+import { cp, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, use } from 'chai';
 import chaiAsPromised from 'chai-as-promised';
 import { Level } from 'level';
 import { CommitError, EndorseError, type ChaincodeEvent, type Devnet } from '../../network/devnet';
 import { decodeBlock, encodeBlock } from '../../network/devnet/block-codec';
-import { computeDataHash } from '../../network/devnet/chain';
+import { computeBlockHash, computeDataHash } from '../../network/devnet/chain';
 import { storeKeyOfBlock } from '../../network/devnet/ledger-store';
 import { clientIdOf, createCA, enrol } from '../../network/pki';
 import type { SigningIdentity } from '../../network/pki/types';
@@ -399,11 +399,25 @@ describe('devnet', function () {
       expect(result.reason).to.match(/dataHash/);
     });
 
-    it('catches an altered block whose dataHash was recomputed, at the next block\'s link', async () => {
+    it('catches an altered block whose dataHash was recomputed, by its signatures', async () => {
       for (let i = 0; i < 3; i++) await devnet.submit(alice, 'Fixture:Put', [`t${i}`, `v${i}`]);
       await devnet.close();
       await rewriteBlock(dir, 1, (block) => {
         block.data[0] = block.data[0].replace(Buffer.from('v0').toString('base64'), Buffer.from('v7').toString('base64'));
+        block.header.dataHash = computeDataHash(block.data);
+      });
+      devnet = await open(dir);
+      const result = await devnet.verifyChain();
+      expect(result).to.include({ ok: false, firstBadBlock: 1, checkedBlocks: 2 });
+      expect(result.reason).to.match(/block 1: transaction [0-9a-f]{64}: its endorsements do not verify/);
+    });
+
+    it('catches an unsigned change whose dataHash was recomputed, at the next block\'s link', async () => {
+      for (let i = 0; i < 3; i++) await devnet.submit(alice, 'Fixture:Put', [`t${i}`, `v${i}`]);
+      await devnet.close();
+      // Whitespace outside the signed parts: the signatures still hold, the bytes do not.
+      await rewriteBlock(dir, 1, (block) => {
+        block.data[0] = block.data[0].replace('"endorsements":', '"endorsements": ');
         block.header.dataHash = computeDataHash(block.data);
       });
       devnet = await open(dir);
@@ -414,7 +428,7 @@ describe('devnet', function () {
       await devnet.submit(alice, 'Fixture:Put', ['t', 'v']);
       await devnet.close();
       await rewriteBlock(dir, 1, (block) => {
-        block.data[0] = block.data[0].replace(Buffer.from('v').toString('base64'), Buffer.from('w').toString('base64'));
+        block.data[0] = block.data[0].replace('"endorsements":', '"endorsements": ');
         block.header.dataHash = computeDataHash(block.data);
       });
       devnet = await open(dir);
@@ -422,8 +436,88 @@ describe('devnet', function () {
       expect(result).to.include({ ok: false, firstBadBlock: 1 });
       expect(result.reason).to.match(/head/);
     });
+
+    it('checks every valid transaction\'s signatures when it reads the blocks back, whatever the hashes say', async () => {
+      await devnet.submit(alice, 'Fixture:Put', ['s', 'v']);
+      await devnet.submit(alice, 'Fixture:Put', ['s2', 'v']);
+      await devnet.close();
+      // An attacker with disk access who recomputes every hash, the stored head included, is caught by the signatures alone.
+      const forge = async (change: (env: Record<string, unknown>) => void): Promise<string | undefined> => {
+        const copy = await tempDir();
+        try {
+          await cp(dir, copy, { recursive: true });
+          await rewriteChain(copy, 1, (block) => {
+            const env = JSON.parse(block.data[0]) as Record<string, unknown>;
+            change(env);
+            block.data[0] = JSON.stringify(env);
+          });
+          const forged = await open(copy);
+          try {
+            const result = await forged.verifyChain();
+            expect(result).to.include({ ok: false, firstBadBlock: 1, checkedBlocks: 2 });
+            return result.reason;
+          } finally {
+            await forged.close();
+          }
+        } finally {
+          await removeDir(copy);
+        }
+      };
+      type Env = { proposal: { args: string[] }; signature: string; endorsements: Array<{ signature: string; mspId: string }> };
+      const flip = (b64: string): string => {
+        const bytes = Buffer.from(b64, 'base64');
+        bytes[bytes.length - 1] ^= 1;
+        return bytes.toString('base64');
+      };
+      expect(await forge((env) => ((env as unknown as Env).proposal.args[1] = 'w'))).to.match(/creator's signature/);
+      expect(await forge((env) => ((env as unknown as Env).signature = flip((env as unknown as Env).signature)))).to.match(/creator's signature/);
+      expect(await forge((env) => {
+        const e = (env as unknown as Env).endorsements;
+        e[1].signature = flip(e[1].signature);
+      })).to.match(/endorsements do not verify/);
+      expect(await forge((env) => {
+        const e = (env as unknown as Env).endorsements;
+        e.splice(1, 1);
+      })).to.match(/endorsement policy/);
+      expect(await forge((env) => {
+        const e = (env as unknown as Env).endorsements;
+        e[1] = { ...e[0] };
+      })).to.match(/endorsement policy/);
+      // Untouched, the same ledger verifies, signatures included.
+      devnet = await open(dir);
+      expect(await devnet.verifyChain()).to.deep.equal({ ok: true, height: 3, checkedBlocks: 3 });
+    });
   });
 });
+
+/**
+ * Rewrites block `n` and then every later block's previousHash and the stored
+ * chain head, so that every hash agrees again: all an attacker with disk
+ * access could do without the signing keys.
+ */
+async function rewriteChain(dataDir: string, n: number, change: (block: ReturnType<typeof decodeBlock>) => void): Promise<void> {
+  const db = new Level<string, Buffer>(join(dataDir, 'ledger'), { keyEncoding: 'utf8', valueEncoding: 'buffer' });
+  try {
+    const head = JSON.parse((await db.get('m:head'))!.toString('utf8')) as { height: number; lastHash: string };
+    let previousHash: string | undefined;
+    for (let i = n; i < head.height; i++) {
+      const block = decodeBlock((await db.get(storeKeyOfBlock(i)))!);
+      if (i === n) {
+        const before = JSON.stringify(block);
+        change(block);
+        if (JSON.stringify(block) === before) throw new Error('the tampering changed nothing');
+        block.header.dataHash = computeDataHash(block.data);
+      } else {
+        block.header.previousHash = previousHash!;
+      }
+      previousHash = computeBlockHash(block.header);
+      await db.put(storeKeyOfBlock(i), encodeBlock({ ...block, data: block.data.map((d) => Buffer.from(d, 'utf8')) }));
+    }
+    await db.put('m:head', Buffer.from(JSON.stringify({ ...head, lastHash: previousHash }), 'utf8'));
+  } finally {
+    await db.close();
+  }
+}
 
 async function readRawBlock(dataDir: string, n: number) {
   const db = new Level<string, Buffer>(join(dataDir, 'ledger'), { keyEncoding: 'utf8', valueEncoding: 'buffer' });

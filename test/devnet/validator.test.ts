@@ -64,9 +64,9 @@ describe('block validation', function () {
     return endorsers.endorse(sp, await endorsers.simulate(sp));
   }
 
-  async function codes(txs: OrderedTx[]): Promise<ValidationCode[]> {
+  async function codes(txs: OrderedTx[], madeHere?: (tx: OrderedTx) => boolean): Promise<ValidationCode[]> {
     const head = (await store.getHead())!;
-    return (await validateBlock(txs, { store, msp, requiredEndorsements: 2, blockNum: head.height })).codes;
+    return (await validateBlock(txs, { store, msp, requiredEndorsements: 2, blockNum: head.height, madeHere })).codes;
   }
 
   /** Validates and commits a block the way the engine does. */
@@ -171,6 +171,22 @@ describe('block validation', function () {
       const other = await endorsed(alice, 'Fixture:Put', ['k', '3']);
       expect(await codes([{ ...tx, endorsements: other.endorsements }])).to.deep.equal(['ENDORSEMENT_POLICY_FAILURE']);
       expect(await codes([{ ...tx, responseBytes: other.responseBytes }])).to.deep.equal(['ENDORSEMENT_POLICY_FAILURE']);
+    });
+
+    it('does not verify again the signatures of a transaction made in this process, but still checks its identities and the policy', async () => {
+      const tx = await endorsed(alice, 'Fixture:Put', ['k', '4']);
+      const bob = await enrol(orgs[0].ca, { commonName: 'bob', nodeRole: 'client' });
+      const badSignature = { ...tx, signature: signDigest(bob.privateKeyPem, sha256(tx.proposalBytes)) };
+      const all = (): boolean => true;
+      // Signatures are taken as made: what this process signed a moment ago needs no second check before commit.
+      expect(await codes([badSignature], all)).to.deep.equal(['VALID']);
+      expect(await codes([badSignature], () => false)).to.deep.equal(['BAD_CREATOR_SIGNATURE']);
+      // Who signed, the transaction id and the endorsement policy are still checked.
+      const rogueCa = await createCA({ commonName: 'ca.rogue', organization: 'Org A' });
+      const rogue = { mspId: ORGS[0].mspId, ...(await enrol(rogueCa, { commonName: 'mallory', nodeRole: 'client' })) };
+      expect(await codes([await endorsed(rogue, 'Fixture:Put', ['k', '5'])], all)).to.deep.equal(['BAD_CREATOR_SIGNATURE']);
+      expect(await codes([{ ...tx, txId: 'f'.repeat(64) }], all)).to.deep.equal(['BAD_CREATOR_SIGNATURE']);
+      expect(await codes([{ ...tx, endorsements: [tx.endorsements[0]] }], all)).to.deep.equal(['ENDORSEMENT_POLICY_FAILURE']);
     });
   });
 });

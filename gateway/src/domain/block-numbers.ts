@@ -11,10 +11,9 @@ export function rememberBlock(ctx: DomainContext, txId: string, blockNumber: num
 export async function blockNumberOf(ctx: DomainContext, txId: string): Promise<number | undefined> {
   const hit = ctx.state.blocks.get(txId);
   if (hit !== undefined) return hit;
-  const tx = await ctx.ledger.transaction(txId);
-  if (!tx) return undefined;
-  rememberBlock(ctx, txId, tx.blockNumber);
-  return tx.blockNumber;
+  const blockNumber = await ctx.ledger.transactionBlock(txId);
+  if (blockNumber !== undefined) rememberBlock(ctx, txId, blockNumber);
+  return blockNumber;
 }
 
 /** Block numbers of many transactions; each distinct id is looked up once. */

@@ -66,6 +66,8 @@ export interface Ledger {
   /** When block `n` was made (its first transaction's timestamp), or undefined when the ledger cannot tell. */
   blockTime(n: number): Promise<string | undefined>;
   transaction(txId: string): Promise<LedgerTransaction | undefined>;
+  /** The block a transaction landed in (valid or not), or undefined when the ledger does not know it. */
+  transactionBlock(txId: string): Promise<number | undefined>;
   verifyChain(): Promise<ChainCheck>;
   /**
    * Delivers chaincode events after commit, in block and transaction order;

@@ -176,6 +176,7 @@ const messages: Messages = {
     'audit.check.data-hash': '每个区块的内容与区块头记录的数据哈希一致（内容没有被改动）',
     'audit.check.hash-chain': '每个区块都记着前一个区块的哈希，链条完整（区块没有被删除、插入或调换）',
     'audit.check.orderer-signatures': '每个区块都有排序节点的有效签名',
+    'audit.check.transaction-signatures': '每笔有效交易都带有提交者和背书节点的有效签名',
     'audit.check.second-peer': '另一个组织（{msp}）的节点持有相同的区块',
   },
   en: {
@@ -352,6 +353,7 @@ const messages: Messages = {
     'audit.check.data-hash': 'Each block’s contents match the data hash in its header (nothing was changed)',
     'audit.check.hash-chain': 'Each block holds the hash of the one before, in an unbroken chain (no block removed, inserted or reordered)',
     'audit.check.orderer-signatures': 'Each block carries a valid signature of the ordering service',
+    'audit.check.transaction-signatures': 'Every valid transaction carries valid signatures of its submitter and its endorsing peers',
     'audit.check.second-peer': 'A peer of another organisation ({msp}) holds the same blocks',
   },
 };

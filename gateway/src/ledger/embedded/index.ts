@@ -39,7 +39,7 @@ function toLedgerError(err: unknown): unknown {
 }
 
 /** What the embedded engine's chain check covers for every block (network/devnet/chain.ts). */
-const EMBEDDED_CHAIN_CHECKS = ['data-hash', 'hash-chain'] as const;
+const EMBEDDED_CHAIN_CHECKS = ['data-hash', 'hash-chain', 'transaction-signatures'] as const;
 
 class EmbeddedLedger implements Ledger {
   readonly backend = 'embedded' as const;
@@ -79,6 +79,10 @@ class EmbeddedLedger implements Ledger {
 
   blockTime(n: number): Promise<string | undefined> {
     return this.#devnet.blockTime(n);
+  }
+
+  transactionBlock(txId: string): Promise<number | undefined> {
+    return this.#devnet.transactionBlock(txId);
   }
 
   async transaction(txId: string): Promise<LedgerTransaction | undefined> {

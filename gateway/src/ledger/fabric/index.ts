@@ -190,6 +190,10 @@ class FabricLedger implements Ledger {
     return undefined;
   }
 
+  async transactionBlock(txId: string): Promise<number | undefined> {
+    return (await this.transaction(txId))?.blockNumber;
+  }
+
   async blockTime(n: number): Promise<string | undefined> {
     let bytes: Uint8Array;
     try {
