@@ -3,6 +3,7 @@ import { actorOf, callerMsp, requireCaller, txTime } from './access';
 import { canonicalJson, encode } from './codec';
 import { getType, findType } from './certificate-type-contract';
 import { requireIssuerOf } from './certificate-type-rules';
+import { issuedRecord, parseIssueInput, type IssueFacts } from './certificate-record';
 import { CodedError, invalid } from './errors';
 import { EVENTS } from './events';
 import { CONTRACTS, MAX_BATCH, MAX_PAGE } from './functions';
@@ -18,8 +19,7 @@ import type {
 } from './models';
 import { isConsortiumMsp } from './models';
 import { INDEX_VALUE, exists, key, mustRead, pageIndex, readJson, writeJson } from './state';
-import { requireDateTime } from './dates';
-import { STATUS_LIST_SIZE, STATUS_PURPOSES, isStatusPurpose, statusBits, statusListPosition, type StatusListState } from './status-list';
+import { STATUS_LIST_SIZE, STATUS_PURPOSES, isStatusPurpose, statusBits, type StatusListState } from './status-list';
 import { nextStatus, optionalStatus, requireStatusReason, type StatusAction } from './lifecycle';
 import { parseArg, parseLimit, requireHex64, requireId, requireObject } from './validate';
 
@@ -34,10 +34,6 @@ const STATUS_BIT = 'statuslist~bit';
 
 const pad = (n: number): string => String(n).padStart(9, '0');
 
-function requireStatusNumber(name: string, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw invalid(`${name} must be a non-negative integer`);
-  return v;
-}
 
 async function nextStatusNumber(ctx: Context, msp: string): Promise<number> {
   return (await readJson<{ next: number }>(ctx, key(ctx, STATUS_COUNTER, [msp])))?.next ?? 0;
@@ -57,25 +53,6 @@ async function updateStatusBits(ctx: Context, record: CertificateRecord, from: C
   }
 }
 
-function parseInput(raw: unknown, where: string): IssueCertificateInput {
-  const body = requireObject(where, raw);
-  const input: IssueCertificateInput = {
-    id: requireId(`${where}.id`, body.id),
-    type: requireId(`${where}.type`, body.type),
-    issuerKid: requireId(`${where}.issuerKid`, body.issuerKid),
-    holderRef: requireHex64(`${where}.holderRef`, body.holderRef),
-    digest: requireHex64(`${where}.digest`, body.digest),
-    validFrom: requireDateTime(`${where}.validFrom`, body.validFrom),
-    statusNumber: requireStatusNumber(`${where}.statusNumber`, body.statusNumber),
-  };
-  if (body.validUntil !== undefined && body.validUntil !== null) {
-    input.validUntil = requireDateTime(`${where}.validUntil`, body.validUntil);
-    if (input.validUntil <= input.validFrom) {
-      throw new CodedError('VALIDATION_FAILED', `${where}.validUntil must be after validFrom`);
-    }
-  }
-  return input;
-}
 
 /**
  * E-certificate anchors: the record of each credential (never the personal
@@ -91,13 +68,17 @@ export class CertificateContract extends Contract {
   @Transaction()
   @Returns('string')
   async Issue(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(parseArg<unknown>('certificate', inputJson), 'certificate');
-    const [record] = await this.issueAll(ctx, [input]);
+    const input = parseIssueInput(parseArg<unknown>('certificate', inputJson), 'certificate');
+    const { records: [record] } = await this.issueAll(ctx, [input]);
     ctx.stub.setEvent(EVENTS.certificateIssued, encode({ id: record.id, type: record.type, issuerMsp: record.issuerMsp, timestamp: record.issuedAt }));
     return canonicalJson(record);
   }
 
-  /** Anchors 1..1000 certificates in one transaction: all or nothing. */
+  /**
+   * Anchors 1..1000 certificates in one transaction: all or nothing. The
+   * answer is the {@link IssueFacts} the records share, not the records:
+   * {@link issuedRecord} of each input and these facts is exactly what was written.
+   */
   @Transaction()
   @Returns('string')
   async IssueBatch(ctx: Context, inputsJson: string): Promise<string> {
@@ -105,15 +86,15 @@ export class CertificateContract extends Contract {
     if (!Array.isArray(raw) || raw.length === 0 || raw.length > MAX_BATCH) {
       throw new CodedError('VALIDATION_FAILED', `items must be an array of 1 to ${MAX_BATCH} certificates`);
     }
-    const inputs = raw.map((r, i) => parseInput(r, `items[${i}]`));
+    const inputs = raw.map((r, i) => parseIssueInput(r, `items[${i}]`));
     const seen = new Set<string>();
     for (const input of inputs) {
       if (seen.has(input.id)) throw new CodedError('DUPLICATE_ID', `certificate ${input.id} appears twice in the batch`);
       seen.add(input.id);
     }
-    const records = await this.issueAll(ctx, inputs);
-    ctx.stub.setEvent(EVENTS.certificatesIssued, encode({ items: records.map((r) => ({ id: r.id, type: r.type })), issuerMsp: callerMsp(ctx), timestamp: txTime(ctx) }));
-    return canonicalJson(records);
+    const { records, facts } = await this.issueAll(ctx, inputs);
+    ctx.stub.setEvent(EVENTS.certificatesIssued, encode({ items: records.map((r) => ({ id: r.id, type: r.type })), issuerMsp: facts.issuerMsp, timestamp: facts.issuedAt }));
+    return canonicalJson(facts);
   }
 
   @Transaction(false)
@@ -253,7 +234,7 @@ export class CertificateContract extends Contract {
    * Types and keys are read once per distinct value; existence checks run
    * concurrently, since a batch reads a thousand keys.
    */
-  private async issueAll(ctx: Context, inputs: IssueCertificateInput[]): Promise<CertificateRecord[]> {
+  private async issueAll(ctx: Context, inputs: IssueCertificateInput[]): Promise<{ records: CertificateRecord[]; facts: IssueFacts }> {
     requireCaller(ctx, { roles: ['issuer'] });
     const msp = callerMsp(ctx);
     for (const type of new Set(inputs.map((i) => i.type))) {
@@ -276,35 +257,17 @@ export class CertificateContract extends Contract {
     }
     await writeJson(ctx, key(ctx, STATUS_COUNTER, [msp]), { next: next + inputs.length });
 
-    const now = txTime(ctx);
-    const actor = actorOf(ctx);
-    const txId = ctx.stub.getTxID();
+    const facts: IssueFacts = { issuerMsp: msp, issuedAt: txTime(ctx), issuedBy: actorOf(ctx), issueTxId: ctx.stub.getTxID() };
     const records: CertificateRecord[] = [];
     for (const input of inputs) {
-      const record: CertificateRecord = {
-        id: input.id,
-        type: input.type,
-        issuerMsp: msp,
-        issuerKid: input.issuerKid,
-        holderRef: input.holderRef,
-        digest: input.digest,
-        digestAlg: 'sha-256',
-        status: 'active',
-        issuedAt: now,
-        validFrom: input.validFrom,
-        validUntil: input.validUntil,
-        updatedAt: now,
-        updatedBy: actor,
-        issueTxId: txId,
-        statusList: statusListPosition(input.statusNumber),
-      };
+      const record = issuedRecord(input, facts);
       await writeJson(ctx, key(ctx, CERT, [record.id]), record);
       await ctx.stub.putState(key(ctx, BY_HOLDER, [record.holderRef, record.id]), INDEX_VALUE);
       await ctx.stub.putState(key(ctx, BY_TYPE, [record.type, record.id]), INDEX_VALUE);
       await ctx.stub.putState(key(ctx, BY_STATUS, [record.status, record.type, record.id]), INDEX_VALUE);
       records.push(record);
     }
-    return records;
+    return { records, facts };
   }
 
   /** A status change; the reason argument is JSON `{reasonCode?, reason?}` (see {@link requireStatusReason}). */

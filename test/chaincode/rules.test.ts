@@ -8,7 +8,8 @@ import { parseCodedMessage } from '../../chaincode/src/errors';
 import { EVENTS } from '../../chaincode/src/events';
 import { FN } from '../../chaincode/src/functions';
 import { keyValidAt } from '../../chaincode/src/key-validity';
-import { MSP, type IssuerKey } from '../../chaincode/src/models';
+import { MSP, type CertificateRecord, type IssuerKey } from '../../chaincode/src/models';
+import { issuedRecord, parseIssueInput, type IssueFacts } from '../../chaincode/src/certificate-record';
 import { openDevnet, type ChaincodeEvent, type Devnet } from '../../network/devnet';
 import { enrol } from '../../network/pki';
 import type { SigningIdentity } from '../../network/pki/types';
@@ -139,8 +140,15 @@ describe('chaincode rules (through the devnet)', function () {
   it('numbers certificates per org in order, a batch consecutively, and refuses a number already taken', async function () {
     const n = await next();
     const batch = [JSON.parse(input('sn1', 'k3', n)), JSON.parse(input('sn2', 'k3', n + 1))];
-    const r = JSON.parse(Buffer.from((await net.submit(await clerk(), FN.issueBatch, [JSON.stringify(batch)])).payload).toString()) as Array<{ statusList: unknown }>;
-    expect(r.map((x) => x.statusList)).to.deep.equal([{ list: 0, index: n }, { list: 0, index: n + 1 }]);
+    const committed = await net.submit(await clerk(), FN.issueBatch, [JSON.stringify(batch)]);
+    const facts = JSON.parse(Buffer.from(committed.payload).toString()) as IssueFacts;
+    expect(facts).to.include({ issuerMsp: MSP.civil, issueTxId: committed.txId });
+    // The answer carries what the records share; each record written is issuedRecord of its input and those facts.
+    for (const [i, item] of batch.entries()) {
+      const stored = JSON.parse(Buffer.from(await net.evaluate(await clerk(), FN.getCertificate, [item.id])).toString()) as CertificateRecord;
+      expect(stored).to.deep.equal(JSON.parse(JSON.stringify(issuedRecord(parseIssueInput(item, 'item'), facts))));
+      expect(stored.statusList).to.deep.equal({ list: 0, index: n + i });
+    }
     await expect(net.submit(await clerk(), FN.issue, [input('sn3', 'k3', n + 1)])).to.be.rejectedWith(/^STATUS_INDEX_TAKEN: /);
     await expect(net.submit(await clerk(), FN.issue, [input('sn3', 'k3', n + 5)])).to.be.rejectedWith(/^STATUS_INDEX_TAKEN: /);
     expect(await next()).to.equal(n + 2);

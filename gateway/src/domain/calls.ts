@@ -1,7 +1,7 @@
 import type { SigningIdentity } from '../../../network/pki/types';
 import { submitWithRetry, type Committed } from '../ledger';
 import type { DomainContext } from './context';
-import { blockNumberOf } from './block-numbers';
+import { blockNumberOf, rememberBlock } from './block-numbers';
 import { CodedError } from '../../../chaincode/src/errors';
 import { secondsSince } from '../observability/metrics';
 
@@ -24,6 +24,8 @@ export async function write<T>(ctx: DomainContext, who: SigningIdentity, fn: str
     throw err;
   }
   ctx.metrics.observeSubmit(fn, 'ok', secondsSince(started));
+  // Where it landed, so a trace or verification of this record needs no ledger lookup.
+  rememberBlock(ctx, r.txId, r.blockNumber);
   return { value: JSON.parse(r.payload) as T, txId: r.txId, blockNumber: r.blockNumber };
 }
 

@@ -3,7 +3,6 @@ import { FN } from '../../../chaincode/src/functions';
 import { parseCharityInput, parseProjectInput } from '../../../chaincode/src/charity-input';
 import type { Charity, Page, Project } from '../../../chaincode/src/models';
 import type { SigningIdentity } from '../../../network/pki/types';
-import { rememberBlock } from './block-numbers';
 import { alreadyWritten, read, write, writeOnce, type Written } from './calls';
 import type { DomainContext } from './context';
 import { decodeCursor, encodeCursor, limitField, objectField } from './input';
@@ -18,9 +17,7 @@ export function requireActingCharity(charity: string | undefined): string {
 /** Registers a charity (civil registrar; the chaincode checks who may). */
 export async function registerCharity(ctx: DomainContext, who: SigningIdentity, body: unknown): Promise<Written<Charity>> {
   const input = parseCharityInput(objectField(body, 'body'));
-  const w = await write<Charity>(ctx, who, FN.registerCharity, [JSON.stringify(input)]);
-  rememberBlock(ctx, w.txId, w.blockNumber);
-  return w;
+  return write<Charity>(ctx, who, FN.registerCharity, [JSON.stringify(input)]);
 }
 
 /** A charity; the chaincode decides who may read it. */
@@ -33,13 +30,11 @@ export async function createProject(ctx: DomainContext, who: SigningIdentity, ch
   requireActingCharity(charity);
   const b = objectField(body, 'body');
   const input = parseProjectInput({ ...b, id: b.id ?? randomUUID() });
-  const w = await writeOnce(
+  return writeOnce(
     [input.id],
     () => write<Project>(ctx, who, FN.createProject, [JSON.stringify(input)]),
     () => alreadyWritten(ctx, getProject(ctx, who, input.id)),
   );
-  rememberBlock(ctx, w.txId, w.blockNumber);
-  return w;
 }
 
 /** A project with its money figures; the chaincode decides who may read it. */

@@ -10,7 +10,6 @@ import {
 } from '../../../chaincode/src/models';
 import type { SigningIdentity } from '../../../network/pki/types';
 import { pseudonym } from '../credentials/holder-ref';
-import { rememberBlock } from './block-numbers';
 import { alreadyWritten, read, write, writeOnce, type Written } from './calls';
 import { requireActingCharity } from './charities';
 import { remember, type DomainContext } from './context';
@@ -93,10 +92,6 @@ function disbursementInput(ctx: DomainContext, body: unknown): RecordDisbursemen
   });
 }
 
-function landed<T>(ctx: DomainContext, w: Written<T>): Written<T> {
-  rememberBlock(ctx, w.txId, w.blockNumber);
-  return w;
-}
 
 /** Records one donation for the caller's charity. */
 export async function recordDonation(ctx: DomainContext, who: SigningIdentity, charity: string | undefined, body: unknown) {
@@ -104,7 +99,7 @@ export async function recordDonation(ctx: DomainContext, who: SigningIdentity, c
   const charityId = await requireOwnProjects(ctx, who, charity, [input.projectId]);
   const w = await writeOnce(
     [input.id],
-    async () => landed(ctx, await serialised(ctx, charityId, () => write<Donation>(ctx, who, FN.recordDonation, [JSON.stringify(input)]))),
+    () => serialised(ctx, charityId, () => write<Donation>(ctx, who, FN.recordDonation, [JSON.stringify(input)])),
     () => alreadyWritten(ctx, getDonation(ctx, who, input.id)),
   );
   return { id: w.value.id, donation: w.value, txId: w.txId, blockNumber: w.blockNumber };
@@ -120,7 +115,7 @@ export async function importDonations(ctx: DomainContext, who: SigningIdentity, 
   const charityId = await requireOwnProjects(ctx, who, charity, inputs.map((i) => i.projectId));
   const w = await writeOnce(
     inputs.map((i) => i.id),
-    async () => landed(ctx, await serialised(ctx, charityId, () => write<Donation[]>(ctx, who, FN.importDonations, [JSON.stringify(inputs)]))),
+    () => serialised(ctx, charityId, () => write<Donation[]>(ctx, who, FN.importDonations, [JSON.stringify(inputs)])),
     async () => {
       const all = await Promise.all(inputs.map((i) => getDonation(ctx, who, i.id)));
       const first = await alreadyWritten(ctx, Promise.resolve(all[0]));
@@ -136,7 +131,7 @@ export async function recordDisbursement(ctx: DomainContext, who: SigningIdentit
   const charityId = await requireOwnProjects(ctx, who, charity, [input.projectId]);
   const w = await writeOnce(
     [input.id],
-    async () => landed(ctx, await serialised(ctx, charityId, () => write<Disbursement>(ctx, who, FN.recordDisbursement, [JSON.stringify(input)]))),
+    () => serialised(ctx, charityId, () => write<Disbursement>(ctx, who, FN.recordDisbursement, [JSON.stringify(input)])),
     () => alreadyWritten(ctx, getDisbursement(ctx, who, input.id)),
   );
   return { id: w.value.id, disbursement: w.value, txId: w.txId, blockNumber: w.blockNumber };

@@ -1,3 +1,4 @@
+import { issuedRecord, parseIssueInput, type IssueFacts } from '../../../chaincode/src/certificate-record';
 import { FN, MAX_BATCH } from '../../../chaincode/src/functions';
 import type { CertificateRecord, IssueCertificateInput } from '../../../chaincode/src/models';
 import { statusListPosition } from '../../../chaincode/src/status-list';
@@ -49,8 +50,12 @@ async function anchorNow(ctx: DomainContext, who: SigningIdentity, drafts: reado
       }),
     );
     try {
-      const r = await write<CertificateRecord[]>(ctx, who, FN.issueBatch, [JSON.stringify(signed.map((s) => s.input))]);
-      return { items: r.value.map((record, i) => ({ id: record.id, credential: signed[i].jws, record })), txId: r.txId, blockNumber: r.blockNumber };
+      const r = await write<IssueFacts>(ctx, who, FN.issueBatch, [JSON.stringify(signed.map((s) => s.input))]);
+      return {
+        items: signed.map((s) => ({ id: s.input.id, credential: s.jws, record: issuedRecord(parseIssueInput(s.input, 'certificate'), r.value) })),
+        txId: r.txId,
+        blockNumber: r.blockNumber,
+      };
     } catch (err) {
       if ((err as { code?: unknown }).code !== 'STATUS_INDEX_TAKEN' || attempt >= RENUMBER_ATTEMPTS) throw err;
     }
