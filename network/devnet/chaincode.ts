@@ -18,9 +18,33 @@ type RouterConstructor = new (
   version: string,
 ) => ContractRouter;
 
+/** A winston logger as fabric-shim's and fabric-contract-api's getLogger return it. */
+interface WinstonLogger {
+  silent: boolean;
+  levels: Record<string, number>;
+}
+
 interface ShimLogger {
   setLevel(level: string): void;
-  getLogger(name: string): { silent: boolean };
+  getLogger(name: string): WinstonLogger;
+}
+
+const noop = function (this: WinstonLogger): WinstonLogger {
+  return this;
+};
+
+/**
+ * Silences a logger outright. winston's level methods build a message and
+ * push it through its streams before the transport drops it, even when the
+ * logger is silent; own no-op methods shadow them. Unsilencing removes them.
+ */
+function silence(logger: WinstonLogger, silent: boolean): void {
+  logger.silent = silent;
+  const methods = logger as unknown as Record<string, unknown>;
+  for (const level of Object.keys(logger.levels)) {
+    if (silent) methods[level] = noop;
+    else if (methods[level] === noop) delete methods[level];
+  }
 }
 
 // Internal, untyped modules of the pinned fabric-shim 2.5.8.
@@ -90,6 +114,6 @@ export function setChaincodeLogLevel(level: ChaincodeLogLevel | undefined): void
   // setLevel leaves winston's name ('fatal') in the environment, which the shim maps back to 'info' for loggers made later.
   process.env.CORE_CHAINCODE_LOGGING_LEVEL = chosen;
   const silent = chosen === 'CRITICAL';
-  for (const name of HOT_SHIM_LOGGERS) shimLogger.getLogger(name).silent = silent;
-  for (const name of HOT_API_LOGGERS) contractApiLogger.getLogger(name).silent = silent;
+  for (const name of HOT_SHIM_LOGGERS) silence(shimLogger.getLogger(name), silent);
+  for (const name of HOT_API_LOGGERS) silence(contractApiLogger.getLogger(name), silent);
 }

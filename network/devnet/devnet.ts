@@ -12,7 +12,7 @@ import { CommitError, EndorseError } from './errors';
 import { LedgerStore } from './ledger-store';
 import { rwSetToJson } from './rwset';
 import { MspRegistry } from './msp';
-import { buildProposal, createSignedProposal, type OrderedTx, type SignedProposal, type TransactionEnvelope } from './transaction';
+import { createSignedProposal, draftProposal, type OrderedTx, type SignedProposal, type TransactionEnvelope } from './transaction';
 import type {
   Block,
   ChainVerification,
@@ -180,7 +180,7 @@ class DevnetImpl implements Devnet {
    */
   async evaluate(identity: SigningIdentity, fn: string, args: string[], options?: InvokeOptions): Promise<Uint8Array> {
     this.#checkOpen();
-    const proposal = buildProposal(identity, { channel: this.channel, chaincode: this.chaincodeName }, fn, args, options?.transient);
+    const proposal = draftProposal(identity, { channel: this.channel, chaincode: this.chaincodeName }, fn, args, options?.transient);
     return this.#track(
       (async () => {
         this.#endorsers.checkCreator(proposal);

@@ -8,7 +8,7 @@ import type { MspRegistry } from './msp';
 import type { CertificateInfo } from '../pki/identity';
 import { rwSetToJson } from './rwset';
 import { DevnetStub, type Simulation } from './stub';
-import { assembleTransaction, computeTxId, type Endorsement, type OrderedTx, type ProposalResponsePayload, type SignedProposal, type UnsignedProposal } from './transaction';
+import { assembleTransaction, computeTxId, type Endorsement, type OrderedTx, type ProposalResponsePayload, type ProposalDraft, type SignedProposal } from './transaction';
 import type { OrgMaterial } from './types';
 
 /** A successful simulation: the chaincode's answer and what it read and wrote. */
@@ -65,7 +65,7 @@ export class Endorsers {
    * The creator must be a member of its org (certificate chains to the org CA)
    * and the transaction id must derive from the nonce and creator.
    */
-  checkCreator(sp: UnsignedProposal): { info: CertificateInfo } {
+  checkCreator(sp: ProposalDraft): { info: CertificateInfo } {
     const { proposal } = sp;
     const deny = (reason: string): never => {
       throw new EndorseError(`FORBIDDEN: access denied: ${reason}`, proposal.txId);
@@ -79,7 +79,7 @@ export class Endorsers {
   }
 
   /** Runs the chaincode on a fresh stub; rejects with EndorseError when it fails. */
-  async simulate(sp: UnsignedProposal): Promise<SimulationResult> {
+  async simulate(sp: ProposalDraft): Promise<SimulationResult> {
     const { proposal } = sp;
     const stub = new DevnetStub({
       store: this.#o.store,

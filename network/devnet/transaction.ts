@@ -1,4 +1,4 @@
-import { randomFillSync } from 'node:crypto';
+import { createHash, randomFillSync } from 'node:crypto';
 import { certificateInfo, sha256, signDigestAsync } from '../pki';
 import type { SigningIdentity } from '../pki/types';
 import { nowTimestamp } from './clock';
@@ -110,7 +110,26 @@ function nextNonce(): Buffer {
 
 /** Fabric's transaction id: hex SHA-256 of the nonce followed by the creator's bytes. */
 export function computeTxId(nonce: Uint8Array, mspId: string, certificatePem: string): string {
-  return sha256(Buffer.concat([nonce, Buffer.from(mspId, 'utf8'), Buffer.from(certificatePem, 'utf8')])).toString('hex');
+  return createHash('sha256').update(nonce).update(creatorBytes(mspId, certificatePem)).digest('hex');
+}
+
+/** By certificate, then MSP ID: keyed by the strings themselves, whose hashes V8 keeps. */
+const creators = new Map<string, Map<string, Buffer>>();
+
+/** The creator's bytes as a transaction id hashes them, encoded once per identity. */
+function creatorBytes(mspId: string, certificatePem: string): Buffer {
+  let byMsp = creators.get(certificatePem);
+  if (!byMsp) {
+    if (creators.size >= 10_000) creators.clear();
+    byMsp = new Map();
+    creators.set(certificatePem, byMsp);
+  }
+  let bytes = byMsp.get(mspId);
+  if (!bytes) {
+    bytes = Buffer.from(mspId + certificatePem, 'utf8');
+    byMsp.set(mspId, bytes);
+  }
+  return bytes;
 }
 
 function checkIdentity(identity: SigningIdentity): void {
@@ -122,17 +141,23 @@ function checkIdentity(identity: SigningIdentity): void {
   }
 }
 
+/** What a peer needs to check and simulate a proposal. */
+export type ProposalDraft = Pick<SignedProposal, 'proposal' | 'transient'>;
+
 /** A proposal before it is signed. */
 export type UnsignedProposal = Omit<SignedProposal, 'signature'>;
 
-/** Client side: builds a proposal. Argument errors throw synchronously. */
-export function buildProposal(
+/**
+ * Client side: drafts a proposal, without the bytes and digest that only
+ * signing needs (an evaluation is never signed). Argument errors throw synchronously.
+ */
+export function draftProposal(
   identity: SigningIdentity,
   target: { channel: string; chaincode: string },
   fn: string,
   args: string[],
   transient: Record<string, Uint8Array> | undefined,
-): UnsignedProposal {
+): ProposalDraft {
   checkIdentity(identity);
   if (typeof fn !== 'string' || fn.length === 0) throw new TypeError('fn must be a non-empty string');
   if (!Array.isArray(args) || args.some((a) => typeof a !== 'string')) throw new TypeError('args must be an array of strings');
@@ -155,8 +180,20 @@ export function buildProposal(
     fn,
     args: [...args],
   };
-  const bytes = JSON.stringify(proposal);
-  return { proposal, bytes, digest: sha256(bytes), transient: transientMap };
+  return { proposal, transient: transientMap };
+}
+
+/** Client side: builds a proposal to sign. Argument errors throw synchronously. */
+export function buildProposal(
+  identity: SigningIdentity,
+  target: { channel: string; chaincode: string },
+  fn: string,
+  args: string[],
+  transient: Record<string, Uint8Array> | undefined,
+): UnsignedProposal {
+  const draft = draftProposal(identity, target, fn, args, transient);
+  const bytes = JSON.stringify(draft.proposal);
+  return { ...draft, bytes, digest: sha256(bytes) };
 }
 
 /** Client side: builds a proposal and signs it with the identity's key. Argument errors throw synchronously. */
