@@ -1,4 +1,4 @@
-import { compareKeys } from './keys';
+import { sortByKey } from './keys';
 
 /** A committed key's version: the block and transaction that last wrote it. */
 export interface Version {
@@ -80,8 +80,8 @@ export class RwSetBuilder {
 
   /** The read-write set, keys sorted so identical simulations give identical bytes. */
   build(): TxRwSet {
-    const reads = [...this.#reads].map(([key, version]) => ({ key, version })).sort((a, b) => compareKeys(a.key, b.key));
-    const writes = [...this.#writes.values()].sort((a, b) => compareKeys(a.key, b.key));
+    const reads = sortByKey([...this.#reads].map(([key, version]) => ({ key, version })));
+    const writes = sortByKey([...this.#writes.values()]);
     return { reads, rangeQueries: this.#ranges, writes };
   }
 }
