@@ -1,4 +1,4 @@
-import type { Block, BlockHeader, ValidationCode } from './types';
+import type { Block, BlockHeader, RawBlock, ValidationCode } from './types';
 
 /**
  * A block on its way to the store: transactions are kept as the exact bytes
@@ -71,6 +71,21 @@ export function decodeBlock(buf: Buffer): Block {
     o += 4;
     if (o + len > buf.length) throw new Error('truncated block');
     data[i] = buf.toString('utf8', o, o + len);
+    o += len;
+  }
+  return { header, data, metadata };
+}
+
+/** Decodes a stored block, leaving each transaction as its stored bytes (views into `buf`, not copies). */
+export function decodeRawBlock(buf: Buffer): RawBlock {
+  const { header, metadata, count, txStart } = readFrame(buf);
+  const data: Buffer[] = new Array<Buffer>(count);
+  let o = txStart;
+  for (let i = 0; i < count; i++) {
+    const len = buf.readUInt32BE(o);
+    o += 4;
+    if (o + len > buf.length) throw new Error('truncated block');
+    data[i] = buf.subarray(o, o + len);
     o += len;
   }
   return { header, data, metadata };

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Block, BlockHeader, ChainVerification } from './types';
+import type { Block, BlockHeader, ChainVerification, RawBlock } from './types';
 
 const HEX_HASH = /^[0-9a-f]{64}$/;
 
@@ -47,7 +47,7 @@ export class ChainVerifier {
   #failure: { block: number; reason: string } | undefined;
 
   /** Checks the next block; returns false once the chain is broken. */
-  push(block: Block): boolean {
+  push(block: Block | RawBlock): boolean {
     if (this.#failure) return false;
     const n = this.#expected;
     const fail = (reason: string): boolean => {

@@ -14,7 +14,6 @@ import { rwSetToJson } from './rwset';
 import { MspRegistry } from './msp';
 import { createSignedProposal, draftProposal, type OrderedTx, type SignedProposal, type TransactionEnvelope } from './transaction';
 import type {
-  Block,
   ChainVerification,
   ChaincodeEvent,
   CommitResult,
@@ -22,6 +21,7 @@ import type {
   DevnetOptions,
   InvokeOptions,
   OrgMaterial,
+  RawBlock,
   TransactionInfo,
 } from './types';
 import { storedTransactionFault, validateBlock } from './validator';
@@ -378,7 +378,7 @@ class DevnetImpl implements Devnet {
    * transaction of a stored block: commit does not verify again what this
    * process signed itself, so reading the blocks back is where they are checked.
    */
-  async #signatureFault(block: Block): Promise<string | undefined> {
+  async #signatureFault(block: RawBlock): Promise<string | undefined> {
     if (block.header.number === 0) return undefined;
     const faults = await Promise.all(
       block.data.map((envelope, txNum) =>

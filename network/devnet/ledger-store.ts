@@ -1,7 +1,7 @@
 import type { Level } from 'level';
-import { decodeBlock, decodeBlockTransaction, encodeBlock, type EncodableBlock } from './block-codec';
+import { decodeBlock, decodeBlockTransaction, decodeRawBlock, encodeBlock, type EncodableBlock } from './block-codec';
 import type { Version } from './rwset';
-import type { Block, ValidationCode } from './types';
+import type { Block, RawBlock, ValidationCode } from './types';
 import { openLevel } from './open-level';
 
 /** A committed value and the version that wrote it. */
@@ -275,9 +275,9 @@ export class LedgerStore {
     return buf === undefined ? undefined : decodeBlockTransaction(buf, txNum);
   }
 
-  /** All stored blocks in key order, a few at a time: blocks can be megabytes each. */
-  scanBlocks(): Scan<{ storedAs: number; block: Block }> {
-    const decode = (k: string, v: Buffer): { storedAs: number; block: Block } => ({ storedAs: parseInt(k.slice(2), 16), block: decodeBlock(v) });
+  /** All stored blocks in key order, a few at a time (blocks can be megabytes each), transactions as stored bytes. */
+  scanBlocks(): Scan<{ storedAs: number; block: RawBlock }> {
+    const decode = (k: string, v: Buffer): { storedAs: number; block: RawBlock } => ({ storedAs: parseInt(k.slice(2), 16), block: decodeRawBlock(v) });
     return new ChunkedScan(this.#db.iterator({ gte: 'b:', lt: 'b;' }), decode, 4);
   }
 

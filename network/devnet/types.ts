@@ -154,3 +154,8 @@ export interface Block {
   /** Not covered by any hash, as in Fabric. */
   metadata: { validationCodes: ValidationCode[] };
 }
+
+/** A stored block with its transactions as the raw bytes stored, for checks that hash them. */
+export interface RawBlock extends Omit<Block, 'data'> {
+  data: Buffer[];
+}

@@ -3,7 +3,7 @@ import { compareKeys } from './keys';
 import type { LedgerStore, StateUpdate } from './ledger-store';
 import type { MspRegistry } from './msp';
 import { sameVersion, type RangeQueryInfo, type Version } from './rwset';
-import { computeTxId, type OrderedTx, type TransactionEnvelope } from './transaction';
+import { computeTxId, type OrderedTx, type Proposal, type ProposalResponsePayload, type TransactionEnvelope } from './transaction';
 import type { ValidationCode } from './types';
 
 /** What validation needs besides the transactions. */
@@ -23,7 +23,14 @@ export interface ValidationContext {
 }
 
 /** The signed parts of a transaction: what the signature checks look at. */
-type SignedParts = Pick<OrderedTx, 'txId' | 'proposal' | 'proposalBytes' | 'signature' | 'response' | 'responseBytes' | 'endorsements'>;
+interface SignedParts extends Pick<OrderedTx, 'txId' | 'signature' | 'endorsements'> {
+  /** The bytes the creator signed (a string is hashed as UTF-8). */
+  proposalBytes: string | Uint8Array;
+  /** The bytes the endorsers signed. */
+  responseBytes: string | Uint8Array;
+  proposal: Pick<Proposal, 'nonce' | 'creator'>;
+  response: Pick<ProposalResponsePayload, 'txId' | 'proposalHash'>;
+}
 
 /** How the signature checks get their digests and signature verdicts. */
 interface SignatureMode {
@@ -178,24 +185,9 @@ async function checkSignatures(tx: SignedParts, msp: MspRegistry, required: numb
  * block stores it (its envelope's JSON), the way validation checked them:
  * undefined when they hold, else why not.
  */
-export async function storedTransactionFault(envelope: string, msp: MspRegistry, required: number): Promise<string | undefined> {
-  let parts: SignedParts;
-  try {
-    const env = JSON.parse(envelope) as TransactionEnvelope;
-    // The signed bytes were spliced into the envelope verbatim from JSON.stringify, so serialising the parsed parts gives them back.
-    parts = {
-      txId: env.proposal.txId,
-      proposal: env.proposal,
-      proposalBytes: JSON.stringify(env.proposal),
-      signature: Buffer.from(env.signature, 'base64'),
-      response: env.response,
-      responseBytes: JSON.stringify(env.response),
-      endorsements: env.endorsements.map((e) => ({ mspId: e.mspId, certificatePem: e.certificatePem, signature: Buffer.from(e.signature, 'base64') })),
-    };
-    if (typeof parts.txId !== 'string' || !parts.proposal.creator) return 'is not a transaction envelope';
-  } catch {
-    return 'is not a transaction envelope';
-  }
+export async function storedTransactionFault(envelope: Buffer, msp: MspRegistry, required: number): Promise<string | undefined> {
+  const parts = signedPartsOf(envelope);
+  if (!parts) return 'is not a transaction envelope';
   let code: ValidationCode;
   try {
     code = await checkSignatures(parts, msp, required, VERIFY_ALL);
@@ -205,6 +197,59 @@ export async function storedTransactionFault(envelope: string, msp: MspRegistry,
   if (code === 'BAD_CREATOR_SIGNATURE') return `transaction ${parts.txId}: the creator's signature or identity does not verify`;
   if (code === 'ENDORSEMENT_POLICY_FAILURE') return `transaction ${parts.txId}: its endorsements do not verify or do not satisfy the endorsement policy`;
   return undefined;
+}
+
+const ENVELOPE_START = Buffer.from('{"proposal":');
+const SIGNATURE_AT = Buffer.from(',"signature":"');
+const RESPONSE_AT = Buffer.from(',"response":');
+const ENDORSEMENTS_AT = Buffer.from(',"endorsements":');
+const ENVELOPE_END = Buffer.from(']}');
+const QUOTE = 0x22;
+
+/** The JSON object of `head` up to (not including) the first `,"<key>":`, closed, parsed. */
+function parseHead<T>(bytes: Buffer, key: string): T {
+  const end = bytes.indexOf(`,"${key}":`);
+  if (end < 0) throw new Error(`no ${key}`);
+  return JSON.parse(`${bytes.toString('utf8', 0, end)}}`) as T;
+}
+
+/**
+ * The signed byte ranges of a stored envelope, cut out of its bytes rather
+ * than decoded, parsed and serialised again: the envelope is spliced from
+ * them verbatim (see assembleTransaction), and an import's response runs to
+ * megabytes. Only the small heads of the proposal and the response are
+ * parsed. Inside JSON strings every quote is escaped, so a marker such as
+ * `,"signature":"` can only be the envelope's own. Undefined when the
+ * envelope is not of that shape.
+ */
+function signedPartsOf(envelope: Buffer): SignedParts | undefined {
+  try {
+    const n = envelope.length;
+    if (!envelope.subarray(0, ENVELOPE_START.length).equals(ENVELOPE_START) || !envelope.subarray(n - ENVELOPE_END.length).equals(ENVELOPE_END)) return undefined;
+    const proposalEnd = envelope.indexOf(SIGNATURE_AT);
+    const signatureEnd = proposalEnd < 0 ? -1 : envelope.indexOf(QUOTE, proposalEnd + SIGNATURE_AT.length);
+    const endorsementsAt = envelope.lastIndexOf(ENDORSEMENTS_AT);
+    const responseAt = signatureEnd + 1;
+    if (signatureEnd < 0 || !envelope.subarray(responseAt, responseAt + RESPONSE_AT.length).equals(RESPONSE_AT) || endorsementsAt < responseAt) return undefined;
+    const proposalBytes = envelope.subarray(ENVELOPE_START.length, proposalEnd);
+    const responseBytes = envelope.subarray(responseAt + RESPONSE_AT.length, endorsementsAt);
+    // The proposal's keys come in a fixed order, creator before fn and args; the response's txId and proposalHash first.
+    const proposal = parseHead<Pick<Proposal, 'txId' | 'nonce' | 'creator'>>(proposalBytes, 'fn');
+    const response = parseHead<Pick<ProposalResponsePayload, 'txId' | 'proposalHash'>>(responseBytes, 'chaincode');
+    const endorsements = JSON.parse(envelope.toString('utf8', endorsementsAt + ENDORSEMENTS_AT.length, n - 1)) as TransactionEnvelope['endorsements'];
+    if (typeof proposal.txId !== 'string' || typeof proposal.nonce !== 'string' || !proposal.creator || !Array.isArray(endorsements)) return undefined;
+    return {
+      txId: proposal.txId,
+      proposal,
+      proposalBytes,
+      signature: Buffer.from(envelope.toString('latin1', proposalEnd + SIGNATURE_AT.length, signatureEnd), 'base64'),
+      response,
+      responseBytes,
+      endorsements: endorsements.map((e) => ({ mspId: e.mspId, certificatePem: e.certificatePem, signature: Buffer.from(e.signature, 'base64') })),
+    };
+  } catch {
+    return undefined;
+  }
 }
 
 /**
