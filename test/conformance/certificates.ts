@@ -318,6 +318,24 @@ export function certificateScenarios(opts: SuiteOptions): void {
         expect(v.anchor.txId).to.equal(r.body.txId);
       });
 
+      it('answers with each record exactly as the ledger holds it, dates normalised as written', async function () {
+        // The chaincode answers a batch with what its records share; the gateway rebuilds each record from that.
+        const items = [
+          lowIncomeBody(newIdNumber(), { validFrom: '2026-03-01T08:00:00+08:00', validUntil: '2027-03-01T00:00:00.5Z' }),
+          lowIncomeBody(newIdNumber()),
+          lowIncomeBody(newIdNumber(), { id: `batch-${randomUUID()}` }),
+        ];
+        const r = await api('POST', '/api/v1/certificates/batch', { token: issuer, body: { items } });
+        expect(r.status, JSON.stringify(r.body)).to.equal(201);
+        for (const item of r.body.items as Array<{ id: string; record: Record<string, unknown> }>) {
+          const stored = await api('GET', `/api/v1/certificates/${item.id}`, { token: issuer });
+          expect(stored.status).to.equal(200);
+          expect(item.record).to.deep.equal(stored.body);
+          expect(item.record.issueTxId).to.equal(r.body.txId);
+        }
+        expect(r.body.items[0].record).to.include({ validFrom: '2026-03-01T00:00:00.000Z', validUntil: '2027-03-01T00:00:00.500Z' });
+      });
+
       it('is all or nothing: one duplicate id rejects the whole batch and writes none', async function () {
         const existing = await issueOne();
         const fresh = Array.from({ length: 5 }, () => `batch-${randomUUID()}`);

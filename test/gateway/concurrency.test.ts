@@ -27,6 +27,32 @@ describe('concurrent writers of the same files', function () {
     }
   });
 
+  it('numbers certificates again when the next number it knew was taken meanwhile (another gateway of the org)', async function () {
+    const h = await startEmbedded();
+    try {
+      const api = client(h.baseUrl);
+      const issuer = await h.token({ sub: 'clerk-numbers', org: 'civil', roles: ['issuer'] });
+      const body = (n: string) => ({ type: 'low-income-household', holder: { idNumber: n, name: '张三' }, claims: { householdSize: 3, monthlyAllowanceFen: 98000, region: '北京市东城区' } });
+      const first = await api('POST', '/api/v1/certificates', { token: issuer, body: body('11010519491231002X') });
+      expect(first.status, JSON.stringify(first.body)).to.equal(201);
+      const numbers = h.service.ctx.state.nextStatusNumbers;
+      const next = first.body.record.statusList.index + 1;
+      expect(numbers.get(MSP.civil)).to.equal(next);
+      // What this gateway knows goes stale when another one takes numbers: behind, or ahead of the ledger.
+      for (const stale of [next - 1, next + 7]) {
+        numbers.set(MSP.civil, stale);
+        const r = await api('POST', '/api/v1/certificates/batch', { token: issuer, body: { items: [body('11010519491231002X'), body('11010519491231002X')] } });
+        expect(r.status, JSON.stringify(r.body)).to.equal(201);
+        const indexes = r.body.items.map((i: { record: { statusList: { index: number } } }) => i.record.statusList.index);
+        const expected = stale === next - 1 ? [next, next + 1] : [next + 2, next + 3];
+        expect(indexes).to.deep.equal(expected);
+        expect(numbers.get(MSP.civil)).to.equal(expected[1] + 1);
+      }
+    } finally {
+      await h.close();
+    }
+  });
+
   it('enrols one user with changing attributes in parallel without a 5xx', async function () {
     const h = await startEmbedded();
     try {

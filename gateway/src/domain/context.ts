@@ -30,6 +30,8 @@ export interface ServiceState {
   readonly keyChanges: KeyedMutex;
   /** One queue per org for issuance: each anchoring takes the org's next status-list numbers. */
   readonly orgIssuance: KeyedMutex;
+  /** Each org's next certificate number as this gateway's last anchoring left it; dropped on any failure. */
+  readonly nextStatusNumbers: Map<string, number>;
   /** Single issuances waiting to go together, by org and user. */
   readonly pendingIssues: Map<string, PendingIssues>;
   /** Times of recent holder checks, by credential digest. */
@@ -50,6 +52,7 @@ export function newServiceState(): ServiceState {
     charityWrites: new KeyedMutex(),
     keyChanges: new KeyedMutex(),
     orgIssuance: new KeyedMutex(),
+    nextStatusNumbers: new Map(),
     pendingIssues: new Map(),
     holderChecks: new Map(),
     statusLists: new Map(),

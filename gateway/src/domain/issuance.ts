@@ -5,7 +5,7 @@ import { statusListPosition } from '../../../chaincode/src/status-list';
 import type { SigningIdentity } from '../../../network/pki/types';
 import type { HeldKey } from '../credentials/issuer-keys';
 import { buildCredential, digestOf, signCredentialAsync, statusEntries } from '../credentials/vc';
-import { read, write } from './calls';
+import { read, write, type Written } from './calls';
 import type { DomainContext } from './context';
 
 /** A checked issuance request: everything but its status-list position, which is known only when it is anchored. */
@@ -41,7 +41,9 @@ const RENUMBER_ATTEMPTS = 5;
  */
 async function anchorNow(ctx: DomainContext, who: SigningIdentity, drafts: readonly Draft[]): Promise<AnchoredBatch> {
   for (let attempt = 1; ; attempt++) {
-    const { next } = await read<{ next: number }>(ctx, ctx.serviceIdentity, FN.nextStatusNumber, [who.mspId]);
+    // After a commit of this gateway the org's next number is known; it is read again after any failure.
+    const known = attempt === 1 ? ctx.state.nextStatusNumbers.get(who.mspId) : undefined;
+    const next = known ?? (await read<{ next: number }>(ctx, ctx.serviceIdentity, FN.nextStatusNumber, [who.mspId])).next;
     const signed = await Promise.all(
       drafts.map(async (d, i) => {
         const credentialStatus = statusEntries(ctx.config.publicBaseUrl, who.mspId, statusListPosition(next + i));
@@ -49,16 +51,22 @@ async function anchorNow(ctx: DomainContext, who: SigningIdentity, drafts: reado
         return { jws, input: { ...d.input, digest: digestOf(jws), statusNumber: next + i } satisfies IssueCertificateInput };
       }),
     );
+    let r: Written<IssueFacts>;
     try {
-      const r = await write<IssueFacts>(ctx, who, FN.issueBatch, [JSON.stringify(signed.map((s) => s.input))]);
-      return {
-        items: signed.map((s) => ({ id: s.input.id, credential: s.jws, record: issuedRecord(parseIssueInput(s.input, 'certificate'), r.value) })),
-        txId: r.txId,
-        blockNumber: r.blockNumber,
-      };
+      r = await write<IssueFacts>(ctx, who, FN.issueBatch, [JSON.stringify(signed.map((s) => s.input))]);
     } catch (err) {
+      // Another gateway of the org, or an outcome not known: the next number is read from the ledger again.
+      ctx.state.nextStatusNumbers.delete(who.mspId);
       if ((err as { code?: unknown }).code !== 'STATUS_INDEX_TAKEN' || attempt >= RENUMBER_ATTEMPTS) throw err;
+      continue;
     }
+    ctx.state.nextStatusNumbers.set(who.mspId, next + drafts.length);
+    const facts = r.value;
+    return {
+      items: signed.map((s) => ({ id: s.input.id, credential: s.jws, record: issuedRecord(parseIssueInput(s.input, 'certificate'), facts) })),
+      txId: r.txId,
+      blockNumber: r.blockNumber,
+    };
   }
 }
 
