@@ -59,22 +59,38 @@ function issueBody(): Record<string, unknown> {
 
 const MIB = 2 ** 20;
 
-type Memory = { rss: number; peak: number } | undefined;
+type Memory = { rss: number; peak: number; heapUsed?: number } | undefined;
 
-/** The process's resident set now and its peak since start, from /proc (Linux); undefined elsewhere. */
-async function memoryOf(pid: number | undefined): Promise<Memory> {
+/** A gauge from the gateway's /metrics (Node's default metrics), or undefined when it cannot be read. */
+async function gaugeOf(url: string, name: string): Promise<number | undefined> {
+  try {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    const m = new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+]+)$`, 'm').exec(text);
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The process's resident set now and its peak since start, from /proc
+ * (Linux; undefined elsewhere), with the V8 heap in use from its /metrics.
+ */
+async function memoryOf(pid: number | undefined, url: string): Promise<Memory> {
   if (pid === undefined) return undefined;
   try {
     const status = await fs.readFile(`/proc/${pid}/status`, 'utf8');
     const kib = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024;
-    return { rss: kib('VmRSS'), peak: kib('VmHWM') };
+    return { rss: kib('VmRSS'), peak: kib('VmHWM'), heapUsed: await gaugeOf(url, 'nodejs_heap_size_used_bytes') };
   } catch {
     return undefined;
   }
 }
 
 function describeMemory(m: Memory): string {
-  return m ? `RSS ${(m.rss / MIB).toFixed(0)} MiB, peak ${(m.peak / MIB).toFixed(0)} MiB` : 'not measured (the gateway is not a child of the bench, or no /proc)';
+  if (!m) return 'not measured (the gateway is not a child of the bench, or no /proc)';
+  const heap = m.heapUsed === undefined ? '' : ` (V8 heap in use ${(m.heapUsed / MIB).toFixed(0)} MiB)`;
+  return `RSS ${(m.rss / MIB).toFixed(0)} MiB${heap}, peak ${(m.peak / MIB).toFixed(0)} MiB`;
 }
 
 /** CPU seconds the process has used so far, from /proc (Linux); undefined elsewhere. */
@@ -229,18 +245,18 @@ async function main(): Promise<void> {
       requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify({ items: Array.from({ length: 1000 }, issueBody) }) }) }],
     }, 1000);
 
-    const memoryUnderLoad = await memoryOf(gatewayPid);
+    const memoryUnderLoad = await memoryOf(gatewayPid, url);
     console.log(`bench: gateway memory after the phases: ${describeMemory(memoryUnderLoad)}`);
 
     let growth: { seconds: number; issue: Phase; verify: Phase; memoryGrown: Memory; memoryAfter: Memory } | undefined;
     if (growBy > 0) {
       const grown = await grow(url, auth, growBy, batchConnections, 5000);
-      const memoryGrown = await memoryOf(gatewayPid);
+      const memoryGrown = await memoryOf(gatewayPid, url);
       console.log(`bench: grew the ledger by ${growBy.toLocaleString('en')} certificates in ${grown.seconds.toFixed(0)} s; gateway ${describeMemory(memoryGrown)}`);
       await settle(gatewayPid);
       const issueGrown = await issuePhase(` after growing by ${growBy.toLocaleString('en')}`);
       const verifyGrown = await verifyPhase(` of credentials sampled across the ledger`, grown.sample);
-      growth = { seconds: grown.seconds, issue: issueGrown, verify: verifyGrown, memoryGrown, memoryAfter: await memoryOf(gatewayPid) };
+      growth = { seconds: grown.seconds, issue: issueGrown, verify: verifyGrown, memoryGrown, memoryAfter: await memoryOf(gatewayPid, url) };
     }
 
     const pct = (p: Phase): string => (bareP.rps > 0 ? ` = ${((100 * p.rps) / bareP.rps).toFixed(0)}% of bare` : '');
