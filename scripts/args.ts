@@ -16,3 +16,11 @@ export function parseArgs(argv: string[], known: Record<string, 'string' | 'bool
   }
   return out;
 }
+
+/** A `--name <n>` that must be a positive integer; `fallback` when absent. */
+export function positiveCount(raw: string | boolean | undefined, name: string, fallback: number): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (typeof raw !== 'string' || !Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer`);
+  return n;
+}

@@ -1,10 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadDevKey, signDevToken } from '../gateway/src/auth/dev-key';
-import { parseArgs } from './args';
+import { parseArgs, positiveCount } from './args';
+import { GATEWAY_MAIN, startChild, stopChild } from './children';
 import { disbursementId, donationId, manifestTotals, readManifest, type DemoCharity, type DemoManifest } from './demo-manifest';
 
 const USAGE = `usage: npm run bench:audit -- [--data-dir <dir>] [--donations <n>] [--disbursements <n>] [--requests <n>] [--concurrency <n>]
@@ -14,7 +15,6 @@ and under concurrency. Defaults: --data-dir .cache/bench-audit/<donations>-<disb
 --donations 100000, --disbursements donations/10, --requests 2000, --concurrency 4 (twice the cores of the
 reference machine: more only queues).`;
 
-const MAIN = path.join(__dirname, '../gateway/src/main.js');
 const SEED = path.join(__dirname, 'seed-demo.js');
 
 interface Stats {
@@ -28,13 +28,6 @@ interface Stats {
   rps: number;
 }
 
-function count(raw: string | boolean | undefined, name: string, fallback: number): number {
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (typeof raw !== 'string' || !Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer`);
-  return n;
-}
-
 function quantile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
 }
@@ -43,33 +36,6 @@ function quantile(sorted: number[], q: number): number {
 function runScript(script: string, args: string[], dataDir: string): Promise<void> {
   const child = spawn(process.execPath, [script, ...args], { env: { ...process.env, CIVIC_DATA_DIR: dataDir }, stdio: 'inherit' });
   return new Promise((resolve, reject) => child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${path.basename(script)} exited with ${code}`)))));
-}
-
-function startGateway(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [MAIN], { env: { ...process.env, CIVIC_DATA_DIR: dataDir, PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`gateway did not start in 60 s:\n${out}`)), 60_000);
-    child.stdout?.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on (http:\/\/[\d.]+:\d+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, url: m[1] });
-      }
-    });
-    child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-    child.once('exit', (code) => reject(new Error(`gateway exited with ${code}:\n${out}`)));
-  });
-}
-
-/** Stops a child we started and waits for it, so its data directory is released. */
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  await new Promise<void>((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
 }
 
 /** Picks ids across all seeded charities, weighted by how many records each has. */
@@ -140,10 +106,10 @@ async function measure(url: string, token: string, name: string, next: () => str
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2), { 'data-dir': 'string', donations: 'string', disbursements: 'string', requests: 'string', concurrency: 'string', help: 'boolean' });
   if (args.help) return void console.log(USAGE);
-  const donations = count(args.donations, 'donations', 100_000);
-  const disbursements = count(args.disbursements, 'disbursements', Math.max(1, Math.floor(donations / 10)));
-  const requests = count(args.requests, 'requests', 2000);
-  const concurrency = count(args.concurrency, 'concurrency', 4);
+  const donations = positiveCount(args.donations, 'donations', 100_000);
+  const disbursements = positiveCount(args.disbursements, 'disbursements', Math.max(1, Math.floor(donations / 10)));
+  const requests = positiveCount(args.requests, 'requests', 2000);
+  const concurrency = positiveCount(args.concurrency, 'concurrency', 4);
   const dataDir = path.resolve(typeof args['data-dir'] === 'string' ? args['data-dir'] : path.join('.cache', 'bench-audit', `${donations}-${disbursements}`));
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   console.log(`bench:audit: data=${dataDir} donations=${donations} disbursements=${disbursements} requests=${requests} concurrency=${concurrency}`);
@@ -163,7 +129,7 @@ async function main(): Promise<void> {
   const manifest = await readManifest(dataDir);
   console.log(`bench:audit: the data directory holds ${have.donations} donations and ${have.disbursements} disbursements`);
 
-  const gw = await startGateway(dataDir);
+  const gw = await startChild(GATEWAY_MAIN, { CIVIC_DATA_DIR: dataDir, PORT: '0' });
   try {
     const key = await loadDevKey(dataDir);
     const token = await signDevToken(key, { sub: 'bench-auditor', org: 'audit', roles: ['auditor'] }, { issuer: 'civic-ledger-dev', audience: 'civic-ledger', ttlSeconds: 3600 });
@@ -205,7 +171,7 @@ async function main(): Promise<void> {
     console.log(`| CSV export, ${big.id} ${year} | once | 1 | ${exportMs.toFixed(0)} (${rows} rows, ${(csvText.length / 2 ** 20).toFixed(1)} MiB) | | | | | |`);
     console.log(`| ledger verification | once | 1 | ${verifyMs.toFixed(0)} (${verify.height} blocks, ok ${verify.ok}) | | | | | |`);
   } finally {
-    await stop(gw.child);
+    await stopChild(gw.child);
   }
 }
 

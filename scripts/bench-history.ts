@@ -1,41 +1,16 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadDevKey, signDevToken } from '../gateway/src/auth/dev-key';
-import { parseArgs } from './args';
+import { parseArgs, positiveCount } from './args';
+import { GATEWAY_MAIN, GATEWAY_READY, startChild, stopChild } from './children';
 
 const USAGE = `usage: npm run bench:history -- [--url http://host:port --data-dir <dir>] [--versions <n>] [--requests <n>] [--limit <n>]
 Gives one project <versions> versions (one donation each), then times pages of its history
 (GET /api/v1/audit/history/project/:id) at the start, the middle and the end. Without --url it starts a
 gateway on a fresh temp data directory (embedded ledger). Defaults: --versions 5000, --requests 100, --limit 50.`;
 
-const MAIN = path.join(__dirname, '../gateway/src/main.js');
-
-function count(raw: string | boolean | undefined, name: string, fallback: number): number {
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (typeof raw !== 'string' || !Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer`);
-  return n;
-}
-
-function startGateway(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [MAIN], { env: { ...process.env, CIVIC_DATA_DIR: dataDir, PORT: '0' }, stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`gateway did not start in 60 s:\n${out}`)), 60_000);
-    child.stdout?.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on (http:\/\/[\d.]+:\d+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, url: m[1] });
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`gateway exited with ${code}:\n${out}`)));
-  });
-}
 
 async function call(url: string, method: string, p: string, token: string, body?: unknown): Promise<{ status: number; json: unknown }> {
   const res = await fetch(`${url}${p}`, {
@@ -49,12 +24,12 @@ async function call(url: string, method: string, p: string, token: string, body?
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2), { url: 'string', 'data-dir': 'string', versions: 'string', requests: 'string', limit: 'string', help: 'boolean' });
   if (args.help) return void console.log(USAGE);
-  const versions = count(args.versions, 'versions', 5000);
-  const requests = count(args.requests, 'requests', 100);
-  const limit = count(args.limit, 'limit', 50);
+  const versions = positiveCount(args.versions, 'versions', 5000);
+  const requests = positiveCount(args.requests, 'requests', 100);
+  const limit = positiveCount(args.limit, 'limit', 50);
   if ((args.url === undefined) !== (args['data-dir'] === undefined)) throw new Error('--url and --data-dir go together');
   const dataDir = typeof args['data-dir'] === 'string' ? path.resolve(args['data-dir']) : await fs.mkdtemp(path.join(os.tmpdir(), 'civic-bench-history-'));
-  const started = typeof args.url === 'string' ? undefined : await startGateway(dataDir);
+  const started = typeof args.url === 'string' ? undefined : await startChild(GATEWAY_MAIN, { CIVIC_DATA_DIR: dataDir, PORT: '0' }, GATEWAY_READY, 'inherit');
   const url = typeof args.url === 'string' ? args.url : (started?.url as string);
   try {
     const key = await loadDevKey(dataDir);
@@ -98,7 +73,7 @@ async function main(): Promise<void> {
       console.log(`| ${label} (versions ${offset + 1}–${Math.min(versions, offset + limit)} of ${versions}) | ${q(0.5)} | ${q(0.95)} |`);
     }
   } finally {
-    started?.child.kill('SIGTERM');
+    if (started) await stopChild(started.child);
     if (started) await fs.rm(dataDir, { recursive: true, force: true });
   }
 }

@@ -1,12 +1,13 @@
 import '../gateway/src/chaincode-log-level';
 import autocannon from 'autocannon';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { loadDevKey, signDevToken } from '../gateway/src/auth/dev-key';
 import { parseArgs } from './args';
+import { GATEWAY_MAIN, startChild, stopChild } from './children';
 import { sampleResidentId } from './sample-ids';
 
 const USAGE = `usage: npm run bench -- [--ledger embedded|fabric] [--url http://host:port --data-dir <dir>] [--duration <s>] [--connections <n>] [--batch-connections <n>] [--phases bare,issue,verify,batch] [--grow <n>]
@@ -27,27 +28,6 @@ interface Phase {
   p99: number;
 }
 
-function start(script: string, env: Record<string, string>, ready: RegExp): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [path.join(__dirname, script)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${script} did not start:\n${out}`)), 60_000);
-    const onData = (d: Buffer): void => {
-      out += d.toString();
-      const m = ready.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        // From here its request log is drained unread: keeping it would grow this process for the whole run.
-        child.stdout?.removeListener('data', onData);
-        child.stdout?.resume();
-        resolve({ child, url: m[1] });
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}:\n${out}`)));
-  });
-}
 
 function issueBody(): Record<string, unknown> {
   return {
@@ -198,14 +178,14 @@ async function main(): Promise<void> {
     let dataDir = typeof args['data-dir'] === 'string' ? args['data-dir'] : undefined;
     if (!url) {
       dataDir = path.join(scratch, 'data');
-      const gw = await start('../gateway/src/main.js', { CIVIC_DATA_DIR: dataDir, PORT: '0', CIVIC_LEDGER: ledger }, /listening on (http:\/\/[\d.]+:\d+)/);
+      const gw = await startChild(GATEWAY_MAIN, { CIVIC_DATA_DIR: dataDir, PORT: '0', CIVIC_LEDGER: ledger });
       children.push(gw.child);
       gatewayPid = gw.child.pid;
       url = gw.url;
     } else if (!dataDir) {
       throw new Error('--url needs --data-dir (the service data directory holding the dev token key)');
     }
-    const bare = await start('bare-server.js', { BARE_DB: path.join(scratch, 'bare') }, /bare listening on (http:\/\/[\d.]+:\d+)/);
+    const bare = await startChild(path.join(__dirname, 'bare-server.js'), { BARE_DB: path.join(scratch, 'bare') }, /bare listening on (http:\/\/[\d.]+:\d+)/);
     children.push(bare.child);
     console.log(`bench: gateway ${url} (${ledger}), bare ${bare.url}, node ${process.version}, ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? ''}`);
 
@@ -280,11 +260,7 @@ async function main(): Promise<void> {
       console.log(`| errors (non-2xx, socket) | | issue ${growth.issue.errors}, verify ${growth.verify.errors} | | 0 |`);
     }
   } finally {
-    await Promise.all(children.map((c) => new Promise<void>((resolve) => {
-      if (c.exitCode !== null || c.signalCode !== null) return resolve();
-      c.once('exit', () => resolve());
-      c.kill('SIGTERM');
-    })));
+    await Promise.all(children.map(stopChild));
     await fs.rm(scratch, { recursive: true, force: true });
   }
 }

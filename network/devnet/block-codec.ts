@@ -63,17 +63,8 @@ function readFrame(buf: Buffer): Frame {
 
 /** Decodes a stored block. */
 export function decodeBlock(buf: Buffer): Block {
-  const { header, metadata, count, txStart } = readFrame(buf);
-  const data: string[] = new Array<string>(count);
-  let o = txStart;
-  for (let i = 0; i < count; i++) {
-    const len = buf.readUInt32BE(o);
-    o += 4;
-    if (o + len > buf.length) throw new Error('truncated block');
-    data[i] = buf.toString('utf8', o, o + len);
-    o += len;
-  }
-  return { header, data, metadata };
+  const raw = decodeRawBlock(buf);
+  return { ...raw, data: raw.data.map((tx) => tx.toString('utf8')) };
 }
 
 /** Decodes a stored block, leaving each transaction as its stored bytes (views into `buf`, not copies). */
