@@ -1,5 +1,5 @@
 import type { X509Certificate } from 'node:crypto';
-import { certificateInfo, isIssuedBy, type CertificateInfo } from '../pki';
+import { certificateInfo, isSignedBy, type CertificateInfo } from '../pki';
 
 /** An org as the channel config names it. */
 export interface ChannelOrg {
@@ -14,12 +14,14 @@ export type IdentityCheck = { ok: true; info: CertificateInfo } | { ok: false; r
 const MAX_CACHED = 10_000;
 
 /**
- * The channel's MSPs: which CA each org trusts. Verdicts are cached per
- * (MSP, certificate) so validating a creator costs a map lookup after the first time.
+ * The channel's MSPs: which CA each org trusts. The CA's signature on a
+ * certificate is checked once per (MSP, certificate), so validating a
+ * creator costs a map lookup and a time comparison after the first time.
  */
 export class MspRegistry {
   readonly #cas = new Map<string, X509Certificate>();
-  readonly #verdicts = new Map<string, { ok: boolean; reason: string; expires: number }>();
+  /** Per (MSP, certificate): whether the org's CA signed it, and its validity period in epoch ms. */
+  readonly #issued = new Map<string, { signed: boolean; from: number; to: number }>();
 
   constructor(orgs: readonly ChannelOrg[]) {
     for (const org of orgs) this.#cas.set(org.mspId, certificateInfo(org.caCertificatePem).certificate);
@@ -29,8 +31,12 @@ export class MspRegistry {
     return this.#cas.has(mspId);
   }
 
-  /** Checks that `certificatePem` is a valid member of `mspId`, optionally with a NodeOU role. */
-  check(mspId: string, certificatePem: string, role?: 'peer' | 'client' | 'admin' | 'orderer'): IdentityCheck {
+  /**
+   * Checks that `certificatePem` is a member of `mspId` at `at` (now by
+   * default; a stored transaction is checked at its own time, so a
+   * certificate that lapsed since does not make it bad), optionally with a NodeOU role.
+   */
+  check(mspId: string, certificatePem: string, role?: 'peer' | 'client' | 'admin' | 'orderer', at?: Date): IdentityCheck {
     const ca = this.#cas.get(mspId);
     if (!ca) return { ok: false, reason: `MSP ${mspId} is not a member of the channel` };
     let info: CertificateInfo;
@@ -40,20 +46,17 @@ export class MspRegistry {
       return { ok: false, reason: 'the identity is not a parseable X.509 certificate' };
     }
     const cacheKey = `${mspId}\n${certificatePem}`;
-    const now = Date.now();
-    let verdict = this.#verdicts.get(cacheKey);
-    if (!verdict || verdict.expires < now) {
-      const ok = isIssuedBy(info.certificate, ca, new Date(now));
-      verdict = {
-        ok,
-        reason: ok ? '' : `the certificate is not issued by ${mspId}'s CA or is outside its validity period`,
-        // Re-check at expiry, so a certificate that lapses stops validating.
-        expires: ok ? Math.min(Date.parse(info.certificate.validTo), now + 3_600_000) : now + 60_000,
-      };
-      if (this.#verdicts.size >= MAX_CACHED) this.#verdicts.clear();
-      this.#verdicts.set(cacheKey, verdict);
+    let issued = this.#issued.get(cacheKey);
+    if (!issued) {
+      // The CA's signature never changes; only the time it is checked at does.
+      issued = { signed: isSignedBy(info.certificate, ca), from: Date.parse(info.certificate.validFrom), to: Date.parse(info.certificate.validTo) };
+      if (this.#issued.size >= MAX_CACHED) this.#issued.clear();
+      this.#issued.set(cacheKey, issued);
     }
-    if (!verdict.ok) return { ok: false, reason: verdict.reason };
+    const t = at ? at.getTime() : Date.now();
+    if (!issued.signed || t < issued.from || t > issued.to) {
+      return { ok: false, reason: `the certificate is not issued by ${mspId}'s CA or is outside its validity period` };
+    }
     if (role && !info.organizationalUnits.includes(role)) {
       return { ok: false, reason: `the certificate does not carry the ${role} role (OU)` };
     }

@@ -28,12 +28,14 @@ interface SignedParts extends Pick<OrderedTx, 'txId' | 'signature' | 'endorsemen
   proposalBytes: string | Uint8Array;
   /** The bytes the endorsers signed. */
   responseBytes: string | Uint8Array;
-  proposal: Pick<Proposal, 'nonce' | 'creator'>;
+  proposal: Pick<Proposal, 'nonce' | 'creator' | 'timestamp'>;
   response: Pick<ProposalResponsePayload, 'txId' | 'proposalHash'>;
 }
 
 /** How the signature checks get their digests and signature verdicts. */
 interface SignatureMode {
+  /** When the identities must have been valid: now at commit, the transaction's own time when read back. */
+  at(tx: SignedParts): Date | undefined;
   proposalDigest(tx: SignedParts): Buffer;
   responseDigest(tx: SignedParts): Buffer;
   verify(publicKey: Parameters<typeof verifySignatureAsync>[0], digest: Buffer, signature: Buffer): Promise<boolean>;
@@ -41,14 +43,27 @@ interface SignatureMode {
 
 /** Hashes and verifies everything: for transactions from anywhere else, and for blocks read back. */
 const VERIFY_ALL: SignatureMode = {
+  at: () => undefined,
   proposalDigest: (tx) => sha256(tx.proposalBytes),
   responseDigest: (tx) => sha256(tx.responseBytes),
   verify: verifySignatureAsync,
 };
 
+/**
+ * For a transaction read back from a block: everything verified, and the
+ * identities checked at the transaction's own time (its signed timestamp),
+ * as they were at commit, so a certificate that lapsed since does not turn
+ * an old transaction bad.
+ */
+const AT_THEIR_TIME: SignatureMode = {
+  ...VERIFY_ALL,
+  at: (tx) => new Date(Number(tx.proposal.timestamp.seconds) * 1000 + Math.floor(tx.proposal.timestamp.nanos / 1e6)),
+};
+
 /** For a transaction made in this process: the digests it was signed over, and no second verification. */
 function madeHereMode(tx: OrderedTx): SignatureMode {
   return {
+    at: () => undefined,
     proposalDigest: () => tx.proposalDigest,
     responseDigest: () => tx.responseDigest,
     verify: async () => true,
@@ -147,7 +162,7 @@ async function rangeUnchanged(info: RangeQueryInfo, store: LedgerStore, pending:
 
 async function checkCreator(tx: SignedParts, msp: MspRegistry, proposalDigest: Buffer, mode: SignatureMode): Promise<boolean> {
   const { proposal } = tx;
-  const creator = msp.check(proposal.creator.mspId, proposal.creator.certificatePem);
+  const creator = msp.check(proposal.creator.mspId, proposal.creator.certificatePem, undefined, mode.at(tx));
   if (!creator.ok) return false;
   if (computeTxId(Buffer.from(proposal.nonce, 'base64'), proposal.creator.mspId, proposal.creator.certificatePem) !== tx.txId) {
     return false;
@@ -161,7 +176,7 @@ async function checkEndorsements(tx: SignedParts, msp: MspRegistry, proposalDige
   const digest = mode.responseDigest(tx);
   const valid = await Promise.all(
     tx.endorsements.map(async (e) => {
-      const peer = msp.check(e.mspId, e.certificatePem, 'peer');
+      const peer = msp.check(e.mspId, e.certificatePem, 'peer', mode.at(tx));
       return peer.ok && (await mode.verify(peer.info.publicKey, digest, e.signature)) ? e.mspId : undefined;
     }),
   );
@@ -190,7 +205,7 @@ export async function storedTransactionFault(envelope: Buffer, msp: MspRegistry,
   if (!parts) return 'is not a transaction envelope';
   let code: ValidationCode;
   try {
-    code = await checkSignatures(parts, msp, required, VERIFY_ALL);
+    code = await checkSignatures(parts, msp, required, AT_THEIR_TIME);
   } catch {
     return 'is not a transaction envelope';
   }
@@ -234,10 +249,10 @@ function signedPartsOf(envelope: Buffer): SignedParts | undefined {
     const proposalBytes = envelope.subarray(ENVELOPE_START.length, proposalEnd);
     const responseBytes = envelope.subarray(responseAt + RESPONSE_AT.length, endorsementsAt);
     // The proposal's keys come in a fixed order, creator before fn and args; the response's txId and proposalHash first.
-    const proposal = parseHead<Pick<Proposal, 'txId' | 'nonce' | 'creator'>>(proposalBytes, 'fn');
+    const proposal = parseHead<Pick<Proposal, 'txId' | 'nonce' | 'creator' | 'timestamp'>>(proposalBytes, 'fn');
     const response = parseHead<Pick<ProposalResponsePayload, 'txId' | 'proposalHash'>>(responseBytes, 'chaincode');
     const endorsements = JSON.parse(envelope.toString('utf8', endorsementsAt + ENDORSEMENTS_AT.length, n - 1)) as TransactionEnvelope['endorsements'];
-    if (typeof proposal.txId !== 'string' || typeof proposal.nonce !== 'string' || !proposal.creator || !Array.isArray(endorsements)) return undefined;
+    if (typeof proposal.txId !== 'string' || typeof proposal.nonce !== 'string' || !proposal.creator || !proposal.timestamp || !Array.isArray(endorsements)) return undefined;
     return {
       txId: proposal.txId,
       proposal,

@@ -104,9 +104,16 @@ export function clientIdOf(certificatePem: string): string {
  * signed by `ca`'s key, `ca` is a CA, and `cert` is valid at `at`.
  */
 export function isIssuedBy(cert: X509Certificate, ca: X509Certificate, at: Date = new Date()): boolean {
-  if (!ca.ca) return false;
-  if (!cert.checkIssued(ca)) return false;
-  if (!cert.verify(ca.publicKey)) return false;
+  return isSignedBy(cert, ca) && validAt(cert, at);
+}
+
+/** `cert` names `ca` as issuer and is signed by `ca`'s key, and `ca` is a CA: the part that does not change with time. */
+export function isSignedBy(cert: X509Certificate, ca: X509Certificate): boolean {
+  return ca.ca && cert.checkIssued(ca) && cert.verify(ca.publicKey);
+}
+
+/** `cert`'s validity period includes `at`. */
+export function validAt(cert: X509Certificate, at: Date): boolean {
   const t = at.getTime();
   return Date.parse(cert.validFrom) <= t && t <= Date.parse(cert.validTo);
 }

@@ -437,6 +437,16 @@ describe('devnet', function () {
       expect(result.reason).to.match(/head/);
     });
 
+    it('checks a stored transaction\'s identities at its own time: a certificate that lapsed since keeps its transactions good', async () => {
+      const org = devnet.orgs.get(A)!;
+      // Valid for two seconds from now.
+      const brief = { mspId: A, ...(await enrol(org.ca, { commonName: 'brief', nodeRole: 'client', validityDays: 2 / 86_400 })) };
+      await devnet.submit(brief, 'Fixture:Put', ['brief', 'v']);
+      await new Promise((resolve) => setTimeout(resolve, 2_500));
+      await expect(devnet.submit(brief, 'Fixture:Put', ['brief', 'w'])).to.be.rejectedWith(EndorseError, 'validity period');
+      expect(await devnet.verifyChain()).to.include({ ok: true });
+    });
+
     it('checks every valid transaction\'s signatures when it reads the blocks back, whatever the hashes say', async () => {
       await devnet.submit(alice, 'Fixture:Put', ['s', 'v']);
       await devnet.submit(alice, 'Fixture:Put', ['s2', 'v']);
