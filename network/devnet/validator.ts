@@ -41,7 +41,7 @@ interface SignatureMode {
   verify(publicKey: Parameters<typeof verifySignatureAsync>[0], digest: Buffer, signature: Buffer): Promise<boolean>;
 }
 
-/** Hashes and verifies everything: for transactions from anywhere else, and for blocks read back. */
+/** Hashes and verifies everything, identities as of now: for transactions not made in this process. */
 const VERIFY_ALL: SignatureMode = {
   at: () => undefined,
   proposalDigest: (tx) => sha256(tx.proposalBytes),
