@@ -144,9 +144,6 @@ function checkIdentity(identity: SigningIdentity): void {
 /** What a peer needs to check and simulate a proposal. */
 export type ProposalDraft = Pick<SignedProposal, 'proposal' | 'transient'>;
 
-/** A proposal before it is signed. */
-export type UnsignedProposal = Omit<SignedProposal, 'signature'>;
-
 /**
  * Client side: drafts a proposal, without the bytes and digest that only
  * signing needs (an evaluation is never signed). Argument errors throw synchronously.
@@ -183,19 +180,6 @@ export function draftProposal(
   return { proposal, transient: transientMap };
 }
 
-/** Client side: builds a proposal to sign. Argument errors throw synchronously. */
-export function buildProposal(
-  identity: SigningIdentity,
-  target: { channel: string; chaincode: string },
-  fn: string,
-  args: string[],
-  transient: Record<string, Uint8Array> | undefined,
-): UnsignedProposal {
-  const draft = draftProposal(identity, target, fn, args, transient);
-  const bytes = JSON.stringify(draft.proposal);
-  return { ...draft, bytes, digest: sha256(bytes) };
-}
-
 /** Client side: builds a proposal and signs it with the identity's key. Argument errors throw synchronously. */
 export function createSignedProposal(
   identity: SigningIdentity,
@@ -204,8 +188,10 @@ export function createSignedProposal(
   args: string[],
   transient: Record<string, Uint8Array> | undefined,
 ): Promise<SignedProposal> {
-  const up = buildProposal(identity, target, fn, args, transient);
-  return signDigestAsync(identity.privateKeyPem, up.digest).then((signature) => ({ ...up, signature }));
+  const draft = draftProposal(identity, target, fn, args, transient);
+  const bytes = JSON.stringify(draft.proposal);
+  const digest = sha256(bytes);
+  return signDigestAsync(identity.privateKeyPem, digest).then((signature) => ({ ...draft, bytes, digest, signature }));
 }
 
 /** Assembles the envelope that the orderer puts into a block. */

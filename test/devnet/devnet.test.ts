@@ -452,14 +452,12 @@ describe('devnet', function () {
       await devnet.submit(alice, 'Fixture:Put', ['s2', 'v']);
       await devnet.close();
       // An attacker with disk access who recomputes every hash, the stored head included, is caught by the signatures alone.
-      const forge = async (change: (env: Record<string, unknown>) => void): Promise<string | undefined> => {
+      const forgeBytes = async (change: (envelope: string) => string): Promise<string | undefined> => {
         const copy = await tempDir();
         try {
           await cp(dir, copy, { recursive: true });
           await rewriteChain(copy, 1, (block) => {
-            const env = JSON.parse(block.data[0]) as Record<string, unknown>;
-            change(env);
-            block.data[0] = JSON.stringify(env);
+            block.data[0] = change(block.data[0]);
           });
           const forged = await open(copy);
           try {
@@ -473,6 +471,15 @@ describe('devnet', function () {
           await removeDir(copy);
         }
       };
+      const forge = (change: (env: Record<string, unknown>) => void): Promise<string | undefined> =>
+        forgeBytes((envelope) => {
+          const env = JSON.parse(envelope) as Record<string, unknown>;
+          change(env);
+          return JSON.stringify(env);
+        });
+      // An envelope not of the engine's shape is a fault, not a crash of the check.
+      expect(await forgeBytes((envelope) => envelope.replace('{"proposal":', '{"proposal" :'))).to.match(/not a transaction envelope/);
+      expect(await forgeBytes((envelope) => envelope.replace(',"fn":"', ',"function":"'))).to.match(/not a transaction envelope/);
       type Env = { proposal: { args: string[] }; signature: string; endorsements: Array<{ signature: string; mspId: string }> };
       const flip = (b64: string): string => {
         const bytes = Buffer.from(b64, 'base64');
