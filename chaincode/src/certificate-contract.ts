@@ -8,6 +8,7 @@ import { CodedError, invalid } from './errors';
 import { EVENTS } from './events';
 import { CONTRACTS, MAX_BATCH, MAX_PAGE } from './functions';
 import { findKey } from './issuer-registry-contract';
+import { HOLDER_CHECK_OUTCOMES, nextHolderCheckState, type HolderCheckOutcome, type HolderCheckState } from './holder-checks';
 import type {
   CertificateFilter,
   CertificateHistoryEntry,
@@ -31,6 +32,8 @@ const BY_STATUS = 'cert~status';
 const STATUS_COUNTER = 'statuslist~next';
 /** [mspId, purpose, list, index]: a bit set to 1 in a status list. */
 const STATUS_BIT = 'statuslist~bit';
+/** [certificate id] → {@link HolderCheckState}. */
+const HOLDER_CHECK = 'holdercheck';
 
 const pad = (n: number): string => String(n).padStart(9, '0');
 
@@ -188,6 +191,31 @@ export class CertificateContract extends Contract {
     if (out.record) out.type = await findType(ctx, out.record.type);
     if (kid) out.key = await findKey(ctx, kid);
     return canonicalJson(out);
+  }
+
+  /** The count of failed holder checks of a certificate (public, as verification is). */
+  @Transaction(false)
+  @Returns('string')
+  async HolderCheckState(ctx: Context, id: string): Promise<string> {
+    const state = await readJson<HolderCheckState>(ctx, key(ctx, HOLDER_CHECK, [requireId('id', id)]));
+    return canonicalJson(state ?? { failures: 0 });
+  }
+
+  /**
+   * Records a holder check that ran on an anchored certificate: a failure
+   * adds to its count and sets the lock-out, a pass clears it. Any member's
+   * gateway records the checks it runs, under its own identity.
+   */
+  @Transaction()
+  @Returns('string')
+  async RecordHolderCheck(ctx: Context, id: string, outcome: string): Promise<string> {
+    if (!isConsortiumMsp(callerMsp(ctx))) throw new CodedError('FORBIDDEN', 'only a member of the consortium records holder checks');
+    if (!(HOLDER_CHECK_OUTCOMES as readonly string[]).includes(outcome)) throw invalid(`outcome must be one of ${HOLDER_CHECK_OUTCOMES.join(', ')}`);
+    await this.mustGet(ctx, id);
+    const k = key(ctx, HOLDER_CHECK, [id]);
+    const state = nextHolderCheckState((await readJson<HolderCheckState>(ctx, k)) ?? { failures: 0 }, outcome as HolderCheckOutcome, txTime(ctx));
+    await writeJson(ctx, k, state);
+    return canonicalJson(state);
   }
 
   /**

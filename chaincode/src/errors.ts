@@ -50,13 +50,16 @@ export class CodedError extends Error {
   readonly code: ErrorCode;
   readonly detail: string;
   readonly txId?: string;
+  /** Seconds after which a refused request may be tried again (a Retry-After header). */
+  readonly retryAfter?: number;
 
-  constructor(code: ErrorCode, detail: string, options: { txId?: string; cause?: unknown } = {}) {
+  constructor(code: ErrorCode, detail: string, options: { txId?: string; cause?: unknown; retryAfter?: number } = {}) {
     super(`${code}: ${detail}`, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = CodedError.name;
     this.code = code;
     this.detail = detail;
     if (options.txId !== undefined) this.txId = options.txId;
+    if (options.retryAfter !== undefined) this.retryAfter = options.retryAfter;
   }
 }
 

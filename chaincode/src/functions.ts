@@ -33,6 +33,8 @@ export const FN = {
   listCertificates: `${CONTRACTS.certificates}:List`,
   verificationContext: `${CONTRACTS.certificates}:GetForVerification`,
   statusList: `${CONTRACTS.certificates}:StatusList`,
+  holderCheckState: `${CONTRACTS.certificates}:HolderCheckState`,
+  recordHolderCheck: `${CONTRACTS.certificates}:RecordHolderCheck`,
   nextStatusNumber: `${CONTRACTS.certificates}:NextStatusNumber`,
 
   registerCharity: `${CONTRACTS.charities}:RegisterCharity`,

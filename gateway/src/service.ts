@@ -7,6 +7,7 @@ import type { Config } from './config';
 import { createAuthenticator } from './auth/authenticator';
 import { loadDevKey } from './auth/dev-key';
 import { IssuerKeyStore } from './credentials/issuer-keys';
+import { Pseudonyms } from './credentials/holder-ref';
 import { newServiceState, type DomainContext } from './domain/context';
 import { bootstrapLedger } from './domain/bootstrap';
 import { IdempotencyStore } from './api/idempotency';
@@ -77,7 +78,7 @@ export async function openService(config: Config, options: ServiceOptions = {}):
       ledger,
       wallet,
       keyStores,
-      pepper: await loadPepper(config),
+      pseudonyms: new Pseudonyms(await loadPepper(config)),
       serviceIdentity: await wallet.identity(gatewayMsp, SERVICE_USERS.reader, { role: '' }),
       state: newServiceState(),
       metrics: new ServiceMetrics(() => ledger.height()),

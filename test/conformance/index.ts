@@ -5,6 +5,7 @@ import { hardeningScenarios } from './hardening';
 import type { SuiteOptions } from './harness';
 import { httpEdgeScenarios } from './http-edge';
 import { portalApiScenarios } from './portal-api';
+import { pseudonymScenarios } from './pseudonyms';
 import { statusListScenarios } from './status-lists';
 import { verifyPrivacyScenarios } from './verify-privacy';
 
@@ -20,4 +21,5 @@ export function suite(opts: SuiteOptions): void {
   statusListScenarios(opts);
   eventScenarios(opts);
   portalApiScenarios(opts);
+  pseudonymScenarios(opts);
 }

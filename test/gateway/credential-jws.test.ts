@@ -15,7 +15,6 @@ const vc = buildCredential({
   type: 'low-income-household',
   issuerMsp: 'CivilAffairsMSP',
   issuerName: 'Civil Affairs Bureau',
-  holderRef: 'a'.repeat(64),
   holder: { idType: 'resident', idNumber: '11010519491231002X', name: '张三' },
   claims: { householdSize: 3 },
   validFrom: '2026-01-01T00:00:00.000Z',

@@ -22,9 +22,9 @@ describe('status-list encoding', function () {
     expect(statusBits('revoked')).to.deep.equal({ revocation: true, suspension: false });
   });
 
-  it('masks all but the region and the last four characters of an ID number', function () {
-    expect(maskIdNumber('resident', '11010519491231002X')).to.equal('110105********002X');
-    expect(maskIdNumber('passport', 'E12345678')).to.equal('*****5678');
-    expect(maskIdNumber('passport', 'E1234')).to.equal('*1234');
+  it('masks all but the region of a resident ID number, and all but two characters of other documents', function () {
+    expect(maskIdNumber('resident', '11010519491231002X')).to.equal('110105************');
+    expect(maskIdNumber('passport', 'E12345678')).to.equal('*******78');
+    expect(maskIdNumber('passport', 'E1234')).to.equal('*****');
   });
 });

@@ -106,6 +106,7 @@ export function errorHandler(log: (msg: string, err: unknown, res?: Response) =>
     if (res.headersSent) return next(err);
     if (err instanceof CodedError) {
       if (err.code === 'INTERNAL') log('ledger failure', err, res);
+      if (err.retryAfter !== undefined) res.set('Retry-After', String(Math.max(1, Math.ceil(err.retryAfter))));
       return sendProblem(res, err.code, err.detail, err.txId ? { txId: err.txId } : {});
     }
     if (err instanceof AuthError) return sendProblem(res, 'UNAUTHENTICATED', err.message);

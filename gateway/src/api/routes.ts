@@ -51,7 +51,8 @@ export function apiRouter(ctx: DomainContext, auth: Authenticator, idempotency: 
     res.status(201).json(await certificates.issueBatch(ctx, await me(res), withDerivedIds(res, req.body, true)));
   }));
   r.post('/certificates/search', authed, reader, h(async (req, res) => {
-    res.json(await certificates.searchByHolder(ctx, await me(res), req.body));
+    const p = principalOf(res);
+    res.json(await certificates.searchByHolder(ctx, await me(res), `${p.mspId}\u0000${p.sub}`, req.body));
   }));
   r.get('/certificates', authed, reader, h(async (req, res) => {
     res.json(await certificates.listCertificates(ctx, await me(res), req.query as Record<string, unknown>));

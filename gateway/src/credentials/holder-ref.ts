@@ -1,12 +1,69 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, hkdfSync } from 'node:crypto';
 import type { PersonDocument } from '../../../chaincode/src/identifiers';
 
 /**
- * A pseudonym for a person: HMAC-SHA256 under the consortium pepper, hex,
- * of the checked document key (never empty; resident IDs bare, other kinds
- * prefixed with their kind). Without the pepper it cannot be brute-forced
- * from the small ID-number space.
+ * What a pseudonym is for. Each purpose has its own key, so a pseudonym of
+ * one purpose equals no pseudonym of another: a donor's pseudonym says
+ * nothing about whether the same person holds a certificate.
  */
-export function pseudonym(pepper: string, person: PersonDocument): string {
-  return createHmac('sha256', pepper).update(person.key).digest('hex');
+export type PseudonymPurpose = 'holder' | 'donor' | 'beneficiary';
+
+/** Bound on the per-charity donor keys kept derived (charities are few; the bound only guards memory). */
+const DONOR_KEYS_KEPT = 10_000;
+
+/**
+ * Pseudonyms of people, by purpose. Each is HMAC-SHA256, hex, of the checked
+ * document key, under a key derived from the consortium pepper with HKDF for
+ * that purpose alone; donor keys are derived per charity as well, so two
+ * charities cannot link their donors. Without the pepper none of them can be
+ * computed, and a caller that makes the gateway compute one (a donation names
+ * a donor) learns a value that matches nothing outside that purpose and charity.
+ */
+export class Pseudonyms {
+  private readonly holderKey: Buffer;
+  private readonly beneficiaryKey: Buffer;
+  private readonly donorKeys = new Map<string, Buffer>();
+
+  constructor(private readonly pepper: string) {
+    this.holderKey = derive(pepper, 'holder');
+    this.beneficiaryKey = derive(pepper, 'beneficiary');
+  }
+
+  /** The holder of a certificate, as its record and the holder indexes name them. */
+  holder(person: PersonDocument): string {
+    return hmac(this.holderKey, person.key);
+  }
+
+  /** A donor of `charityId`: the same person donating to two charities has two unrelated pseudonyms. */
+  donor(charityId: string, person: PersonDocument): string {
+    let key = this.donorKeys.get(charityId);
+    if (!key) {
+      key = derive(this.pepper, `donor\u0000${charityId}`);
+      if (this.donorKeys.size >= DONOR_KEYS_KEPT) this.donorKeys.clear();
+      this.donorKeys.set(charityId, key);
+    }
+    return hmac(key, person.key);
+  }
+
+  /** A beneficiary of a disbursement: one pseudonym across charities, so auditors see a person funded twice. */
+  beneficiary(person: PersonDocument): string {
+    return hmac(this.beneficiaryKey, person.key);
+  }
+
+  /**
+   * The holder pseudonym of records written before pseudonyms had purposes:
+   * HMAC under the pepper itself, the same function donors and beneficiaries
+   * then used. Only compared with stored records, never computed for an answer.
+   */
+  legacyHolder(person: PersonDocument): string {
+    return hmac(Buffer.from(this.pepper, 'utf8'), person.key);
+  }
+}
+
+function derive(pepper: string, purpose: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', Buffer.from(pepper, 'utf8'), 'civic-ledger pseudonyms v2', `civic-ledger/${purpose}`, 32));
+}
+
+function hmac(key: Buffer, text: string): string {
+  return createHmac('sha256', key).update(text).digest('hex');
 }

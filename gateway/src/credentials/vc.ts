@@ -10,7 +10,7 @@ export interface CertificateCredential {
   issuer: { id: string; name: string };
   validFrom: string;
   validUntil?: string;
-  credentialSubject: Record<string, unknown> & { id: string };
+  credentialSubject: Record<string, unknown>;
   credentialStatus: BitstringStatusListEntry[];
   certificateType: string;
 }
@@ -40,19 +40,21 @@ export function statusEntries(baseUrl: string, mspId: string, position: StatusLi
 
 /**
  * An ID number as a credential carries it: enough for a person to recognise
- * it, too little to use it. A resident ID keeps its first 6 and last 4
- * characters (region and check), other documents their last 4.
+ * it, far too little to find it. A resident ID keeps only its first 6 digits
+ * (the region, printed on the certificate's issuing office anyway): the birth
+ * date, sequence and check character stay hidden, which leaves tens of
+ * millions of candidates (every valid date of a century × 1,000 sequences).
+ * Other documents keep their last 2 characters of at least 8, none of a shorter one.
  */
 export function maskIdNumber(idType: string, idNumber: string): string {
-  if (idType === 'resident' && idNumber.length === 18) return `${idNumber.slice(0, 6)}********${idNumber.slice(14)}`;
-  const keep = Math.min(4, Math.max(0, idNumber.length - 1));
+  if (idType === 'resident' && idNumber.length === 18) return `${idNumber.slice(0, 6)}${'*'.repeat(12)}`;
+  const keep = idNumber.length >= 8 ? 2 : 0;
   return `${'*'.repeat(idNumber.length - keep)}${idNumber.slice(idNumber.length - keep)}`;
 }
 
 export const VC_CONTEXT = 'https://www.w3.org/ns/credentials/v2';
 export const CERT_URN_PREFIX = 'urn:civic:cert:';
 export const ISSUER_URN_PREFIX = 'urn:civic:issuer:';
-export const HOLDER_URN_PREFIX = 'urn:civic:holder:';
 
 /** Builds the VC for a certificate. */
 export function buildCredential(input: {
@@ -60,7 +62,6 @@ export function buildCredential(input: {
   type: string;
   issuerMsp: string;
   issuerName: string;
-  holderRef: string;
   holder: { idType: string; idNumber: string; name: string };
   claims: Record<string, unknown>;
   validFrom: string;
@@ -76,7 +77,7 @@ export function buildCredential(input: {
     validFrom: input.validFrom,
     credentialSubject: {
       ...input.claims,
-      id: `${HOLDER_URN_PREFIX}${input.holderRef}`,
+      // No subject id: any value the ledger or another answer also holds would link the holder to it.
       // The full number stays with the holder: a verifier confirms it with the holder check of /verify.
       holder: {
         name: input.holder.name,

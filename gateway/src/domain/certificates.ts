@@ -7,9 +7,8 @@ import { requireId } from '../../../chaincode/src/validate';
 import { ORG_NAMES, orgOfMsp } from '../../../chaincode/src/models';
 import { schemaErrors } from '../../../chaincode/src/schema';
 import type { SigningIdentity } from '../../../network/pki/types';
-import { pseudonym } from '../credentials/holder-ref';
 import { read, write } from './calls';
-import type { DomainContext } from './context';
+import { remember, type DomainContext } from './context';
 import { decodeCursor, encodeCursor, limitField, objectField, optionalDateTime, optionalId, personField } from './input';
 import { anchorBatch, anchorOne, type Draft } from './issuance';
 import { findType } from './registry';
@@ -36,14 +35,13 @@ async function prepare(ctx: DomainContext, mspId: string, body: unknown, where: 
   if (!key) {
     throw new CodedError('KEY_NOT_ACTIVE', `this gateway holds no active signing key for ${mspId}; an admin of that organisation registers one with POST /api/v1/issuers/keys/rotate`);
   }
-  const holderRef = pseudonym(ctx.pepper, holder);
+  const holderRef = ctx.pseudonyms.holder(holder);
   const org = orgOfMsp(mspId);
   const credential = {
     id,
     type,
     issuerMsp: mspId,
     issuerName: org ? ORG_NAMES[org] : mspId,
-    holderRef,
     holder: { idType: holder.idType, idNumber: holder.idNumber, name: holder.name ?? '' },
     claims,
     validFrom,
@@ -95,12 +93,69 @@ async function list(ctx: DomainContext, who: SigningIdentity, filter: Record<str
   return { items: page.items, nextCursor: encodeCursor(page.nextCursor) };
 }
 
-/** All certificates of a person, found through the holder pseudonym (the ID number never reaches the ledger). */
-export async function searchByHolder(ctx: DomainContext, who: SigningIdentity, body: unknown) {
+/** Holder searches one user may make per {@link HOLDER_SEARCH_WINDOW_MS}: a clerk's day of work, far too few to walk the ID-number space. */
+export const HOLDER_SEARCHES_PER_WINDOW = 300;
+export const HOLDER_SEARCH_WINDOW_MS = 60 * 60_000;
+
+/**
+ * Counts a holder search against its user (org and subject of the token,
+ * which a caller cannot change without another token): RATE_LIMITED past
+ * the allowance.
+ */
+function limitHolderSearches(ctx: DomainContext, user: string, now: number): void {
+  const recent = (ctx.state.holderSearches.get(user) ?? []).filter((t) => now - t < HOLDER_SEARCH_WINDOW_MS);
+  if (recent.length >= HOLDER_SEARCHES_PER_WINDOW) {
+    const retryAfter = Math.ceil((recent[0] + HOLDER_SEARCH_WINDOW_MS - now) / 1000);
+    throw new CodedError('RATE_LIMITED', `at most ${HOLDER_SEARCHES_PER_WINDOW} searches by holder per user per hour; try again in ${retryAfter} s`, { retryAfter });
+  }
+  recent.push(now);
+  ctx.state.holderSearches.delete(user);
+  remember(ctx.state.holderSearches, user, recent, 100_000);
+}
+
+/** A listing cursor of the holder search's second phase, the records written before pseudonyms had purposes. */
+const LEGACY_PHASE = 'L';
+
+/**
+ * All certificates of a person, found through the holder pseudonym (the ID
+ * number never reaches the ledger). Records written before pseudonyms had
+ * purposes carry the legacy holder pseudonym: they are listed after the
+ * others, behind a cursor that says which phase it continues. Counted and
+ * limited per user: this is the one answer that turns an ID number a caller
+ * names into records.
+ */
+export async function searchByHolder(ctx: DomainContext, who: SigningIdentity, user: string, body: unknown) {
   const b = objectField(body, 'body');
   const holder = personField(b.holder, 'holder');
   const type = optionalId(b.type, 'type');
-  return list(ctx, who, { holderRef: pseudonym(ctx.pepper, holder), type, status: optionalStatus('status', b.status) }, b.limit, b.cursor);
+  const status = optionalStatus('status', b.status);
+  const limit = limitField(b.limit);
+  const { legacy, bookmark } = decodeHolderCursor(b.cursor);
+  limitHolderSearches(ctx, user, Date.now());
+  const page = (ref: string, n: number, from: string) =>
+    read<Page<CertificateRecord>>(ctx, who, FN.listCertificates, [JSON.stringify({ holderRef: ref, type, status }), String(n), from]);
+  if (!legacy) {
+    const current = await page(ctx.pseudonyms.holder(holder), limit, bookmark);
+    if (current.nextCursor) return { items: current.items, nextCursor: encodeCursor(current.nextCursor) };
+    const room = limit - current.items.length;
+    if (room === 0) return { items: current.items, nextCursor: encodeHolderCursor('') };
+    const old = await page(ctx.pseudonyms.legacyHolder(holder), room, '');
+    return { items: [...current.items, ...old.items], nextCursor: old.nextCursor ? encodeHolderCursor(old.nextCursor) : undefined };
+  }
+  const old = await page(ctx.pseudonyms.legacyHolder(holder), limit, bookmark);
+  return { items: old.items, nextCursor: old.nextCursor ? encodeHolderCursor(old.nextCursor) : undefined };
+}
+
+function encodeHolderCursor(bookmark: string): string {
+  return Buffer.from(`${LEGACY_PHASE}${bookmark}`, 'utf8').toString('base64url');
+}
+
+function decodeHolderCursor(v: unknown): { legacy: boolean; bookmark: string } {
+  if (typeof v === 'string' && /^[A-Za-z0-9_-]{1,2048}$/.test(v)) {
+    const raw = Buffer.from(v, 'base64url').toString('utf8');
+    if (raw === LEGACY_PHASE || raw.startsWith(`${LEGACY_PHASE}\u0000`)) return { legacy: true, bookmark: raw.slice(1) };
+  }
+  return { legacy: false, bookmark: decodeCursor(v) };
 }
 
 /** Certificates by type and/or status. */

@@ -7,6 +7,7 @@ import type { Wallet } from '../wallet/wallet';
 import type { ServiceMetrics } from '../observability/metrics';
 import type { SigningIdentity } from '../../../network/pki/types';
 import type { PendingIssues } from './issuance';
+import type { Pseudonyms } from '../credentials/holder-ref';
 import type { ServedStatusList } from './status-lists';
 import { KeyedMutex } from './keyed-mutex';
 
@@ -34,8 +35,8 @@ export interface ServiceState {
   readonly nextStatusNumbers: Map<string, number>;
   /** Single issuances waiting to go together, by org and user. */
   readonly pendingIssues: Map<string, PendingIssues>;
-  /** Times of recent holder checks, by credential digest. */
-  readonly holderChecks: Map<string, number[]>;
+  /** Times of recent searches by holder, by user. */
+  readonly holderSearches: Map<string, number[]>;
   /** Signed status lists, by org, purpose, list, block height and key. */
   readonly statusLists: Map<string, ServedStatusList>;
   /** Open event streams (GET /api/v1/events). */
@@ -54,7 +55,7 @@ export function newServiceState(): ServiceState {
     orgIssuance: new KeyedMutex(),
     nextStatusNumbers: new Map(),
     pendingIssues: new Map(),
-    holderChecks: new Map(),
+    holderSearches: new Map(),
     statusLists: new Map(),
     eventStreams: new Set(),
   };
@@ -77,7 +78,8 @@ export interface DomainContext {
   readonly wallet: Wallet;
   /** The org's credential keys, by MSP ID (the orgs this gateway signs for). */
   readonly keyStores: ReadonlyMap<string, IssuerKeyStore>;
-  readonly pepper: string;
+  /** Pseudonyms of people by purpose, keyed by the consortium pepper. */
+  readonly pseudonyms: Pseudonyms;
   /** The gateway's own identity, for public reads. */
   readonly serviceIdentity: SigningIdentity;
   readonly state: ServiceState;

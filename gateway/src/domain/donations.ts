@@ -9,7 +9,6 @@ import {
   type RecordDonationInput,
 } from '../../../chaincode/src/models';
 import type { SigningIdentity } from '../../../network/pki/types';
-import { pseudonym } from '../credentials/holder-ref';
 import { alreadyWritten, read, write, writeOnce, type Written } from './calls';
 import { requireActingCharity } from './charities';
 import { remember, type DomainContext } from './context';
@@ -48,10 +47,11 @@ async function requireOwnProjects(ctx: DomainContext, who: SigningIdentity, char
 
 /**
  * Turns a donation request into what the chaincode gets: the donor's ID
- * number becomes a pseudonym here, and the donor's name goes nowhere. The
+ * number becomes a pseudonym here (one of `charityId`'s donors: it links to
+ * nothing outside that charity), and the donor's name goes nowhere. The
  * result then passes the chaincode's own input rules, for an early 400.
  */
-function donationInput(ctx: DomainContext, body: unknown, where: string): RecordDonationInput {
+function donationInput(ctx: DomainContext, charityId: string, body: unknown, where: string): RecordDonationInput {
   const b = objectField(body, where);
   const donor = objectField(b.donor, `${where}.donor`);
   const anonymous = booleanField(donor.anonymous, `${where}.donor.anonymous`, { optional: true }) ?? false;
@@ -66,7 +66,7 @@ function donationInput(ctx: DomainContext, body: unknown, where: string): Record
       projectId: b.projectId,
       amount: b.amount,
       anonymous,
-      donorRef: anonymous || !document ? undefined : pseudonym(ctx.pepper, document),
+      donorRef: anonymous || !document ? undefined : ctx.pseudonyms.donor(charityId, document),
       channel: b.channel ?? undefined,
       receivedAt: b.receivedAt ?? undefined,
     },
@@ -84,7 +84,7 @@ function disbursementInput(ctx: DomainContext, body: unknown): RecordDisbursemen
     projectId: b.projectId,
     amount: b.amount,
     category: b.category,
-    beneficiaryRef: beneficiary ? pseudonym(ctx.pepper, beneficiary) : undefined,
+    beneficiaryRef: beneficiary ? ctx.pseudonyms.beneficiary(beneficiary) : undefined,
     payee: b.payee ?? undefined,
     evidenceDigest: digest ?? undefined,
     memo: b.memo ?? undefined,
@@ -95,7 +95,7 @@ function disbursementInput(ctx: DomainContext, body: unknown): RecordDisbursemen
 
 /** Records one donation for the caller's charity. */
 export async function recordDonation(ctx: DomainContext, who: SigningIdentity, charity: string | undefined, body: unknown) {
-  const input = donationInput(ctx, body, 'body');
+  const input = donationInput(ctx, requireActingCharity(charity), body, 'body');
   const charityId = await requireOwnProjects(ctx, who, charity, [input.projectId]);
   const w = await writeOnce(
     [input.id],
@@ -111,7 +111,8 @@ export async function importDonations(ctx: DomainContext, who: SigningIdentity, 
   if (!Array.isArray(b.items) || b.items.length === 0 || b.items.length > MAX_BATCH) {
     throw invalid(`items must be an array of 1 to ${MAX_BATCH} donations`);
   }
-  const inputs = b.items.map((item, i) => donationInput(ctx, item, `items[${i}]`));
+  const acting = requireActingCharity(charity);
+  const inputs = b.items.map((item, i) => donationInput(ctx, acting, item, `items[${i}]`));
   const charityId = await requireOwnProjects(ctx, who, charity, inputs.map((i) => i.projectId));
   const w = await writeOnce(
     inputs.map((i) => i.id),

@@ -1,16 +1,16 @@
 import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { FN } from '../../../chaincode/src/functions';
-import type { IssuerKey, VerificationContext } from '../../../chaincode/src/models';
+import type { CertificateRecord, IssuerKey, VerificationContext } from '../../../chaincode/src/models';
+import { holderCheckRetryAfter, requireHolderCheckAllowed, type HolderCheckState } from '../../../chaincode/src/holder-checks';
 import { verifyCredentialSignature } from '../credentials/vc';
 import { assess, assessReference, isAnchored, parseCredential, type AssessContext, type Verdict } from './assess';
 import { blockNumberOf } from './block-numbers';
-import { read } from './calls';
 import { remember, type DomainContext } from './context';
+import { read, write } from './calls';
 import { CodedError, invalid } from '../../../chaincode/src/errors';
 import { isId } from '../../../chaincode/src/validate';
 import { objectField } from './input';
 import type { PersonDocument } from '../../../chaincode/src/identifiers';
-import { pseudonym } from '../credentials/holder-ref';
 
 export type { Check, CheckName, PublicCertificate, Verdict } from './assess';
 
@@ -34,20 +34,6 @@ async function signatureVerifies(ctx: DomainContext, jws: string, key: IssuerKey
   }
 }
 
-/** Holder checks allowed per credential in {@link HOLDER_CHECK_WINDOW_MS}: enough for a clerk's typo, too few to search the ID-number space. */
-export const HOLDER_CHECKS_PER_WINDOW = 5;
-export const HOLDER_CHECK_WINDOW_MS = 60_000;
-
-/** Counts a holder check against the credential; RATE_LIMITED past the allowance. */
-function limitHolderChecks(ctx: DomainContext, digest: string, now: number): void {
-  const recent = (ctx.state.holderChecks.get(digest) ?? []).filter((t) => now - t < HOLDER_CHECK_WINDOW_MS);
-  if (recent.length >= HOLDER_CHECKS_PER_WINDOW) {
-    throw new CodedError('RATE_LIMITED', `at most ${HOLDER_CHECKS_PER_WINDOW} holder checks per credential per minute; try again later`);
-  }
-  recent.push(now);
-  remember(ctx.state.holderChecks, digest, recent, 100_000);
-}
-
 /**
  * Verifies a credential against the ledger. This side does the I/O: one ledger
  * read for the record, key and type, the signature check on the thread pool,
@@ -63,15 +49,40 @@ export async function verify(ctx: DomainContext, jws: string, now: Date = new Da
 
 async function decide(ctx: DomainContext, jws: string, now: Date, holder: PersonDocument | undefined): Promise<Verdict> {
   const parsed = parseCredential(jws);
-  const holderRef = holder ? pseudonym(ctx.pepper, holder) : undefined;
-  if (typeof parsed === 'string') return assess(parsed, { signatureValid: false, holderRef }, now);
-  if (holderRef !== undefined) limitHolderChecks(ctx, parsed.digest, now.getTime());
+  const given = holder ? ctx.pseudonyms.holder(holder) : undefined;
+  if (typeof parsed === 'string') return assess(parsed, { signatureValid: false, holderRef: given }, now);
 
   const ledger = await read<VerificationContext>(ctx, ctx.serviceIdentity, FN.verificationContext, [parsed.certId, parsed.kid]);
-  const context: AssessContext = { ...ledger, signatureValid: ledger.key ? await signatureVerifies(ctx, jws, ledger.key) : false, holderRef };
+  const context: AssessContext = { ...ledger, signatureValid: ledger.key ? await signatureVerifies(ctx, jws, ledger.key) : false, holderRef: given };
   // Only an anchored verdict shows the block, so a forgery costs no block lookup.
-  if (isAnchored(parsed, context)) context.blockNumber = await blockNumberOf(ctx, context.record.issueTxId);
+  if (isAnchored(parsed, context)) {
+    context.blockNumber = await blockNumberOf(ctx, context.record.issueTxId);
+    if (holder) context.holderRef = await holderCheck(ctx, context.record, holder, now);
+  }
   return assess(parsed, context, now);
+}
+
+/**
+ * Runs the holder check of an anchored certificate: refused while its
+ * lock-out lasts, and recorded on the ledger when it fails (and when it
+ * passes after failures), so that the count holds across gateways and
+ * restarts. Only a credential whose signature and anchor verified gets this
+ * far: forged or unknown credentials cost nothing and count nothing. Answers
+ * the pseudonym to compare with the record's.
+ */
+async function holderCheck(ctx: DomainContext, record: CertificateRecord, holder: PersonDocument, now: Date): Promise<string> {
+  const state = await read<HolderCheckState>(ctx, ctx.serviceIdentity, FN.holderCheckState, [record.id]);
+  try {
+    requireHolderCheckAllowed(state, now);
+  } catch (err) {
+    if (err instanceof CodedError) throw new CodedError(err.code, err.detail, { retryAfter: holderCheckRetryAfter(state, now) });
+    throw err;
+  }
+  const current = ctx.pseudonyms.holder(holder);
+  // Records written before pseudonyms had purposes carry the legacy one.
+  const passed = record.holderRef === current || record.holderRef === ctx.pseudonyms.legacyHolder(holder);
+  if (!passed || state.failures > 0) await write(ctx, ctx.serviceIdentity, FN.recordHolderCheck, [record.id, passed ? 'passed' : 'failed']);
+  return passed ? record.holderRef : current;
 }
 
 /** A SHA-256 digest as the ledger records it: 64 hex digits. */
