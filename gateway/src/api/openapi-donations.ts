@@ -6,7 +6,7 @@ const fen = (description: string): Schema => ({ type: 'integer', minimum: 1, max
 const total = (description: string): Schema => ({ type: 'integer', minimum: 0, description: `${description}, integer fen (≤ 2^53 − 1)` });
 const str: Schema = { type: 'string' };
 const dateTime: Schema = { type: 'string', format: 'date-time' };
-const pseudonym = (who: string): Schema => ({ type: 'string', pattern: '^[0-9a-f]{64}$', description: `HMAC-SHA256 pseudonym of the ${who}'s ID number` });
+const pseudonym = (who: string, scope = ''): Schema => ({ type: 'string', pattern: '^[0-9a-f]{64}$', description: `Pseudonym of the ${who}'s ID number: HMAC-SHA256 under a key derived from the consortium pepper for ${who}s${scope} alone` });
 const actor: Schema = { type: 'object', properties: { mspId: str, id: str } };
 const category: Schema = { enum: ['program', 'management', 'fundraising'] };
 const businessDate = (what: string): Schema => ({
@@ -67,7 +67,7 @@ export const donationSchemas: Record<string, Schema> = {
       charityId: str,
       amount: fen('Amount'),
       remaining: total('Not yet consumed by disbursements'),
-      donorRef: pseudonym('donor'),
+      donorRef: pseudonym('donor', ' of this charity'),
       anonymous: { type: 'boolean' },
       channel: str,
       seq: { type: 'integer', description: 'Recording order within the project: the FIFO order' },
@@ -296,7 +296,7 @@ export const donationPaths: Record<string, Schema> = {
             disbursement: ref('Disbursement'),
             sources: {
               type: 'array',
-              items: { type: 'object', properties: { donationId: str, amount: fen('Share'), donorRef: pseudonym('donor'), anonymous: { type: 'boolean' }, receivedAt: dateTime, txId: str, blockNumber: traceBlock } },
+              items: { type: 'object', properties: { donationId: str, amount: fen('Share'), donorRef: pseudonym('donor', ' of this charity'), anonymous: { type: 'boolean' }, receivedAt: dateTime, txId: str, blockNumber: traceBlock } },
             },
           },
         }),

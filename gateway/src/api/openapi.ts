@@ -22,7 +22,7 @@ const publicCertificateProperties: Record<string, Schema> = {
   type: { type: 'string' },
   issuerMsp: { type: 'string' },
   issuerKid: { type: 'string' },
-  holderRef: { type: 'string', description: 'HMAC-SHA256 pseudonym of the holder' },
+  holderRef: { type: 'string', description: 'Pseudonym of the holder: HMAC-SHA256 under a key derived from the consortium pepper for holders alone' },
   digest: { type: 'string', description: 'SHA-256 of the compact JWS' },
   digestAlg: { const: 'sha-256' },
   status: { enum: ['active', 'suspended', 'revoked'] },
@@ -205,6 +205,7 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
       '/api/v1/certificates/search': {
         post: {
           summary: "A holder's certificates; the ID number travels in the body, never in a URL",
+          description: 'At most 300 searches per user per hour (then 429 RATE_LIMITED with Retry-After). Certificates written before pseudonyms had purposes are listed after the others.',
           security: secured,
           requestBody: body({
             type: 'object',
@@ -217,7 +218,7 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
               cursor: { type: 'string' },
             },
           }),
-          responses: { '200': ok(page(ref('CertificateRecord'))), ...errors },
+          responses: { '200': ok(page(ref('CertificateRecord'))), ...errors, '429': problem('RATE_LIMITED: too many searches by holder of this user') },
         },
       },
       '/api/v1/certificates/{id}': {
@@ -242,10 +243,10 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
             required: ['credential'],
             properties: {
               credential: { type: 'string' },
-              holder: { ...personSchema(['idNumber']), description: 'Adds the check `holder`: the HMAC of this document under the consortium pepper equals the record\'s holderRef. At most 5 per credential per minute.' },
+              holder: { ...personSchema(['idNumber']), description: 'Adds the check `holder`: the holder pseudonym of this document equals the record\'s holderRef. Runs only for a credential whose signature and anchor verify; after 5 failures in a row the credential is locked out for 1 minute, doubling per further failure up to a day (counted on the ledger).' },
             },
           }),
-          responses: { '200': ok(ref('Verdict')), '400': problem('credential missing or not a string'), '429': problem('RATE_LIMITED: too many holder checks of this credential') },
+          responses: { '200': ok(ref('Verdict')), '400': problem('credential missing or not a string'), '429': problem('RATE_LIMITED: this credential\'s holder checks are locked out after failed ones; Retry-After says for how long') },
         },
       },
       '/api/v1/verify/reference': {
