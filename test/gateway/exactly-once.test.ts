@@ -1,12 +1,23 @@
 import { expect } from 'chai';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { Level } from 'level';
 import { loadDevKey, signDevToken } from '../../gateway/src/auth/dev-key';
 import { sampleCreditCode } from '../../scripts/sample-ids';
 import { lowIncomeBody, newIdNumber } from '../conformance/certificates';
 import { tempDir } from '../support/gateway-harness';
 import { client } from '../support/http';
 import { startGatewayProcess, stopProcess } from '../support/process';
+
+/** Deletes the stored answers of the idempotency store, as a crash before they were written would have left it. */
+async function dropStoredAnswers(location: string): Promise<void> {
+  const db = new Level<string, unknown>(location, { valueEncoding: 'json' });
+  const keys: string[] = [];
+  for await (const k of db.keys({ gte: 'a:', lt: 'a;' })) keys.push(k);
+  expect(keys.length).to.be.greaterThan(0);
+  await db.batch(keys.map((key) => ({ type: 'del' as const, key })));
+  await db.close();
+}
 
 describe('exactly once across a crash between commit and stored answer', function () {
   this.timeout(90_000);
@@ -32,9 +43,9 @@ describe('exactly once across a crash between commit and stored answer', functio
       const c1 = await api('POST', '/api/v1/certificates', { token: issuer, body: certificate, headers: { 'idempotency-key': 'c-1' } });
       expect([d1.status, c1.status]).to.deep.equal([201, 201]);
 
-      // The crash: the writes committed, but the stored answers are gone.
+      // The crash: the writes committed, but their answers were never stored (what was kept before submitting is there).
       await stopProcess(gw.child, 'SIGKILL');
-      await fs.rm(path.join(dataDir, 'gateway', 'idempotency'), { recursive: true, force: true });
+      await dropStoredAnswers(path.join(dataDir, 'gateway', 'idempotency'));
       gw = await startGatewayProcess(dataDir);
       api = client(gw.baseUrl);
 
@@ -47,12 +58,36 @@ describe('exactly once across a crash between commit and stored answer', functio
       const after = await api('GET', `/api/v1/projects/${p1.body.id}`, { token: staff });
       expect(after.body).to.include({ raised: 500, donationCount: 1 });
 
-      // A certificate's credential cannot be rebuilt, but no second certificate is issued either.
+      // The certificate's credential cannot be signed again identically: the one kept before submitting is the answer.
       const c2 = await api('POST', '/api/v1/certificates', { token: issuer, body: certificate, headers: { 'idempotency-key': 'c-1' } });
-      expect(c2.status).to.equal(409);
-      expect(c2.body.code).to.equal('DUPLICATE_ID');
+      expect(c2.status, JSON.stringify(c2.body)).to.equal(201);
+      expect(c2.body).to.include({ id: c1.body.id, credential: c1.body.credential, txId: c1.body.txId, blockNumber: c1.body.blockNumber });
+      expect(c2.body.record).to.deep.equal(c1.body.record);
       const held = await api('POST', '/api/v1/certificates/search', { token: issuer, body: { holder: { idNumber: certificate.holder.idNumber } } });
       expect(held.body.items.map((i: { id: string }) => i.id)).to.deep.equal([c1.body.id]);
+
+      // The same for a batch.
+      const batch = { items: [lowIncomeBody(newIdNumber()), lowIncomeBody(newIdNumber())] };
+      const b1 = await api('POST', '/api/v1/certificates/batch', { token: issuer, body: batch, headers: { 'idempotency-key': 'b-1' } });
+      expect(b1.status).to.equal(201);
+      await stopProcess(gw.child, 'SIGKILL');
+      await dropStoredAnswers(path.join(dataDir, 'gateway', 'idempotency'));
+      gw = await startGatewayProcess(dataDir);
+      api = client(gw.baseUrl);
+      const b2 = await api('POST', '/api/v1/certificates/batch', { token: issuer, body: batch, headers: { 'idempotency-key': 'b-1' } });
+      expect(b2.status, JSON.stringify(b2.body)).to.equal(201);
+      expect(b2.body).to.deep.equal(b1.body);
+
+      // With nothing kept (the whole store lost), no second certificate is issued either.
+      const c3 = lowIncomeBody(newIdNumber());
+      expect((await api('POST', '/api/v1/certificates', { token: issuer, body: c3, headers: { 'idempotency-key': 'c-3' } })).status).to.equal(201);
+      await stopProcess(gw.child, 'SIGKILL');
+      await fs.rm(path.join(dataDir, 'gateway', 'idempotency'), { recursive: true, force: true });
+      gw = await startGatewayProcess(dataDir);
+      api = client(gw.baseUrl);
+      const again = await api('POST', '/api/v1/certificates', { token: issuer, body: c3, headers: { 'idempotency-key': 'c-3' } });
+      expect(again.status).to.equal(409);
+      expect(again.body.code).to.equal('DUPLICATE_ID');
       await stopProcess(gw.child);
     } finally {
       await fs.rm(dataDir, { recursive: true, force: true });

@@ -22,10 +22,14 @@ async function start(dataDir: string) {
     const principal: Principal = { sub: 'u1', org: 'civil', mspId: 'CivilAffairsMSP', roles: ['issuer'] };
     res.locals.principal = principal;
     next();
-  }, store.middleware(), (req, res) => {
+  }, store.middleware(), async (req, res) => {
     writes++;
-    const { status, body } = req.body as { status: number; body: unknown };
-    res.status(status).json(body);
+    const { status, body, keep } = req.body as { status: number; body: unknown; keep?: string };
+    // What issuance does before it submits: keep the signed credential with the slot.
+    if (keep === undefined) return void res.status(status).json(body);
+    const keeper = store.keeperFor(res);
+    if (keeper && keep !== '') await keeper.keep('cert-1', keep);
+    res.status(status).json({ body, kept: keeper ? await keeper.recall('cert-1') : [] });
   });
   const server: Server = app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
@@ -79,6 +83,27 @@ describe('idempotency store at rest', function () {
     } finally {
       await s.close();
     }
+  });
+
+  it('keeps credentials per slot, sealed, and deletes them after 24 hours like answers', async function () {
+    const s = await start(dataDir);
+    try {
+      const first = await s.api('POST', '/w', { body: { status: 201, body: 1, keep: 'header.payload-one.sig' }, headers: { 'idempotency-key': 'kept' } });
+      expect(first.body.kept).to.deep.equal(['header.payload-one.sig']);
+      const other = await s.api('POST', '/w', { body: { status: 201, body: 2, keep: '' }, headers: { 'idempotency-key': 'other' } });
+      expect(other.body.kept, 'another slot sees nothing kept').to.deep.equal([]);
+      const none = await s.api('POST', '/w', { body: { status: 201, body: 3, keep: 'x' } });
+      expect(none.body.kept, 'no key, nothing kept').to.deep.equal([]);
+      expect(await s.store.purge(Date.now() + DAY_MS + 60_000)).to.equal(3);
+    } finally {
+      await s.close();
+    }
+    const db = new Level<string, unknown>(path.join(dataDir, 'gateway', 'idempotency'), { valueEncoding: 'json' });
+    const left: string[] = [];
+    for await (const [k, v] of db.iterator()) left.push(`${k} ${JSON.stringify(v)}`);
+    await db.close();
+    expect(left.filter((l) => l.includes('payload-one')), 'kept credentials are sealed').to.deep.equal([]);
+    expect(left.filter((l) => l.startsWith('k:')), 'purged').to.deep.equal([]);
   });
 
   it('deletes answers older than 24 hours and keeps younger ones', async function () {

@@ -21,16 +21,14 @@ import { loadConfig } from '../../gateway/src/config';
 function candidatesBehind(mask: string): number {
   const visible = (i: number, c: string) => mask[i] === '*' || mask[i] === c;
   if (![...mask.slice(0, 6)].every((c, i) => visible(i, c)) || mask.slice(0, 6).includes('*')) throw new Error('count needs the region shown');
+  // The sequence numbers the mask allows; with the check character hidden each of them is one candidate.
+  const seqs = Array.from({ length: 1000 }, (_, n) => String(n).padStart(3, '0')).filter((s) => [...s].every((c, i) => visible(14 + i, c)));
   let count = 0;
   for (let t = Date.UTC(1900, 0, 1); t <= Date.UTC(2026, 11, 31); t += 86_400_000) {
     const date = new Date(t).toISOString().slice(0, 10).replace(/-/g, '');
     if (![...date].every((c, i) => visible(6 + i, c))) continue;
-    for (let seq = 0; seq < 1000; seq++) {
-      const s = String(seq).padStart(3, '0');
-      if (!visible(14, s[0]) || !visible(15, s[1]) || !visible(16, s[2])) continue;
-      const first17 = `${mask.slice(0, 6)}${date}${s}`;
-      if (visible(17, residentIdCheckChar(first17))) count++;
-    }
+    if (mask[17] === '*') count += seqs.length;
+    else count += seqs.filter((s) => visible(17, residentIdCheckChar(`${mask.slice(0, 6)}${date}${s}`))).length;
   }
   return count;
 }

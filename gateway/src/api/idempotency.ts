@@ -7,6 +7,7 @@ import { makePrivateDir, readOrCreateJson } from '../fs-store';
 import { DERIVED_ID_PREFIX } from '../domain/calls';
 import { principalOf } from './auth';
 import { sendProblem } from './problem';
+import type { CredentialKeeper } from '../domain/issuance';
 
 /** A stored first answer. Its status, type and body are sealed: they may hold a credential with a name and ID number. */
 interface StoredAnswer {
@@ -29,6 +30,8 @@ const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 const TRANSIENT_CODES = new Set(['MVCC_READ_CONFLICT', 'PHANTOM_READ_CONFLICT', 'LEDGER_UNAVAILABLE']);
 
 const ANSWER = 'a:';
+/** A credential signed for a slot, kept before it is anchored: `k:<slot>:<certificate id>`. */
+const KEPT = 'k:';
 
 const EXPIRY = 'x:';
 const expiryKey = (at: number, slot: string): string => `${EXPIRY}${String(at).padStart(15, '0')}:${slot}`;
@@ -81,7 +84,8 @@ export class IdempotencyStore {
     let n = 0;
     for await (const k of this.#db.keys({ gt: EXPIRY, lt: expiryKey(cutoff, '\uffff') })) {
       batch.del(k);
-      const answerKey = `${ANSWER}${k.slice(EXPIRY.length + 16)}`;
+      const rest = k.slice(EXPIRY.length + 16);
+      const answerKey = rest.startsWith(KEPT) ? rest : `${ANSWER}${rest}`;
       // A slot answered again after it expired has a newer entry; only the old one goes.
       const answer = await this.#db.get(answerKey);
       if (answer && answer.at <= cutoff) {
@@ -96,24 +100,57 @@ export class IdempotencyStore {
   /** Deletes entries of the earlier format, which kept whole answers in the clear. */
   async #dropUnsealed(): Promise<void> {
     const batch = this.#db.batch();
-    for await (const k of this.#db.keys()) if (!k.startsWith(ANSWER) && !k.startsWith(EXPIRY)) batch.del(k);
+    for await (const k of this.#db.keys()) if (!k.startsWith(ANSWER) && !k.startsWith(EXPIRY) && !k.startsWith(KEPT)) batch.del(k);
     await batch.write();
   }
 
-  #seal(slot: string, answer: Answer): string {
+  /** Seals `value` as JSON, bound to `aad` (the store key it is kept under), so an entry cannot be moved to another slot. */
+  #seal(aad: string, value: unknown): string {
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', this.#key, iv);
-    cipher.setAAD(Buffer.from(slot));
-    const data = Buffer.concat([cipher.update(JSON.stringify(answer), 'utf8'), cipher.final()]);
+    cipher.setAAD(Buffer.from(aad));
+    const data = Buffer.concat([cipher.update(JSON.stringify(value), 'utf8'), cipher.final()]);
     return Buffer.concat([iv, cipher.getAuthTag(), data]).toString('base64');
   }
 
-  #open(slot: string, sealed: string): Answer {
+  #open<T = Answer>(aad: string, sealed: string): T {
     const raw = Buffer.from(sealed, 'base64');
     const decipher = createDecipheriv('aes-256-gcm', this.#key, raw.subarray(0, 12));
-    decipher.setAAD(Buffer.from(slot));
+    decipher.setAAD(Buffer.from(aad));
     decipher.setAuthTag(raw.subarray(12, 28));
-    return JSON.parse(Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8')) as Answer;
+    return JSON.parse(Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8')) as T;
+  }
+
+  /**
+   * Where the credentials of one idempotent request are kept before they are
+   * anchored (undefined without an Idempotency-Key). A crash between commit
+   * and stored answer then leaves the signed credential here, sealed, and
+   * the retry answers it instead of a 409: the credential cannot be signed
+   * again identically, and the ledger holds only its digest.
+   */
+  keeperFor(res: Response): CredentialKeeper | undefined {
+    const slot = res.locals.idempotencySlot as string | undefined;
+    if (!slot) return undefined;
+    // Every credential signed for the slot is kept (a retry signs anew before it learns the first committed).
+    const prefixOf = (id: string): string => `${KEPT}${slot}\u0000${id}\u0000`;
+    return {
+      keep: async (id, credential) => {
+        const at = Date.now();
+        const k = `${prefixOf(id)}${createHash('sha256').update(credential).digest('hex')}`;
+        await this.#db.batch([
+          { type: 'put', key: k, value: { requestHash: '', at, sealed: this.#seal(k, { credential }) } },
+          { type: 'put', key: expiryKey(at, k), value: '' },
+        ]);
+      },
+      recall: async (id) => {
+        const found: string[] = [];
+        const prefix = prefixOf(id);
+        for await (const [k, kept] of this.#db.iterator({ gte: prefix, lt: `${prefix}\uffff`, limit: 64 })) {
+          if (kept && Date.now() - kept.at < TTL_MS) found.push(this.#open<{ credential: string }>(k, kept.sealed).credential);
+        }
+        return found;
+      },
+    };
   }
 
   async #put(slot: string, requestHash: string, answer: Answer): Promise<void> {

@@ -45,10 +45,10 @@ export function apiRouter(ctx: DomainContext, auth: Authenticator, idempotency: 
   const issuer = allow({ roles: ['issuer'] });
   const reader = allow({ roles: ['verifier', 'issuer', 'auditor'] });
   r.post('/certificates', authed, issuer, idem, h(async (req, res) => {
-    res.status(201).json(await certificates.issue(ctx, await me(res), withDerivedIds(res, req.body)));
+    res.status(201).json(await certificates.issue(ctx, await me(res), withDerivedIds(res, req.body), idempotency.keeperFor(res)));
   }));
   r.post('/certificates/batch', authed, issuer, idem, h(async (req, res) => {
-    res.status(201).json(await certificates.issueBatch(ctx, await me(res), withDerivedIds(res, req.body, true)));
+    res.status(201).json(await certificates.issueBatch(ctx, await me(res), withDerivedIds(res, req.body, true), idempotency.keeperFor(res)));
   }));
   r.post('/certificates/search', authed, reader, h(async (req, res) => {
     const p = principalOf(res);

@@ -10,7 +10,9 @@ import type { SigningIdentity } from '../../../network/pki/types';
 import { read, write } from './calls';
 import { remember, type DomainContext } from './context';
 import { decodeCursor, encodeCursor, limitField, objectField, optionalDateTime, optionalId, personField } from './input';
-import { anchorBatch, anchorOne, type Draft } from './issuance';
+import { anchorBatch, anchorOne, type AnchoredBatch, type CredentialKeeper, type Draft } from './issuance';
+import { blockNumberOf } from './block-numbers';
+import { digestOf } from '../credentials/vc';
 import { findType } from './registry';
 import { CodedError, invalid } from '../../../chaincode/src/errors';
 
@@ -51,19 +53,51 @@ async function prepare(ctx: DomainContext, mspId: string, body: unknown, where: 
 }
 
 /** Issues one certificate: sign the VC, anchor its digest (see {@link anchorOne}). */
-export async function issue(ctx: DomainContext, who: SigningIdentity, body: unknown) {
-  return anchorOne(ctx, who, await prepare(ctx, who.mspId, body, 'body'));
+export async function issue(ctx: DomainContext, who: SigningIdentity, body: unknown, keeper?: CredentialKeeper) {
+  const draft = { ...(await prepare(ctx, who.mspId, body, 'body')), keeper };
+  try {
+    return await anchorOne(ctx, who, draft);
+  } catch (err) {
+    const [again] = await keptAnswers(ctx, who, err, keeper, [draft]);
+    return { ...again.items[0], txId: again.txId, blockNumber: again.blockNumber };
+  }
 }
 
 /** Issues 1..1000 certificates in one transaction: all or nothing. */
-export async function issueBatch(ctx: DomainContext, who: SigningIdentity, body: unknown) {
+export async function issueBatch(ctx: DomainContext, who: SigningIdentity, body: unknown, keeper?: CredentialKeeper) {
   const b = objectField(body, 'body');
   if (!Array.isArray(b.items) || b.items.length === 0 || b.items.length > MAX_BATCH) {
     throw invalid(`items must be an array of 1 to ${MAX_BATCH} certificates`);
   }
   const drafts: Draft[] = [];
-  for (let i = 0; i < b.items.length; i++) drafts.push(await prepare(ctx, who.mspId, b.items[i], `items[${i}]`));
-  return anchorBatch(ctx, who, drafts);
+  for (let i = 0; i < b.items.length; i++) drafts.push({ ...(await prepare(ctx, who.mspId, b.items[i], `items[${i}]`)), keeper });
+  try {
+    return await anchorBatch(ctx, who, drafts);
+  } catch (err) {
+    return (await keptAnswers(ctx, who, err, keeper, drafts))[0];
+  }
+}
+
+/**
+ * The answer of an earlier attempt of this very request, when `err` says
+ * its certificates are already on the ledger (DUPLICATE_ID) and the keeper
+ * holds, for every one, the credential whose digest the ledger anchored: the
+ * attempt committed and its answer was lost. Anything else rethrows `err`.
+ */
+async function keptAnswers(ctx: DomainContext, who: SigningIdentity, err: unknown, keeper: CredentialKeeper | undefined, drafts: readonly Draft[]): Promise<[AnchoredBatch]> {
+  if (!keeper || !(err instanceof CodedError) || err.code !== 'DUPLICATE_ID') throw err;
+  const items: AnchoredBatch['items'] = [];
+  for (const d of drafts) {
+    const kept = await keeper.recall(d.input.id);
+    if (kept.length === 0) throw err;
+    const record = await getCertificate(ctx, who, d.input.id);
+    const credential = kept.find((c) => digestOf(c) === record.digest);
+    if (!credential || record.issueTxId !== (items[0]?.record.issueTxId ?? record.issueTxId)) throw err;
+    items.push({ id: record.id, credential, record });
+  }
+  const blockNumber = await blockNumberOf(ctx, items[0].record.issueTxId);
+  if (blockNumber === undefined) throw err;
+  return [{ items, txId: items[0].record.issueTxId, blockNumber }];
 }
 
 export async function getCertificate(ctx: DomainContext, who: SigningIdentity, id: string): Promise<CertificateRecord> {

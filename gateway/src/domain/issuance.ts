@@ -13,6 +13,19 @@ export interface Draft {
   credential: Omit<Parameters<typeof buildCredential>[0], 'credentialStatus'>;
   input: Omit<IssueCertificateInput, 'digest' | 'statusNumber'>;
   key: HeldKey;
+  /** Keeps the signed credential before it is anchored, when the request can be retried. */
+  keeper?: CredentialKeeper;
+}
+
+/**
+ * Keeps signed credentials of a retryable request until its answer is
+ * stored, so that a retry after a crash between commit and stored answer
+ * can answer the credential the ledger anchored.
+ */
+export interface CredentialKeeper {
+  keep(id: string, credential: string): Promise<void>;
+  /** Every credential kept for `id` by this request, oldest attempt or newest. */
+  recall(id: string): Promise<string[]>;
 }
 
 /** An anchored certificate. */
@@ -48,6 +61,7 @@ async function anchorNow(ctx: DomainContext, who: SigningIdentity, drafts: reado
       drafts.map(async (d, i) => {
         const credentialStatus = statusEntries(ctx.config.publicBaseUrl, who.mspId, statusListPosition(next + i));
         const jws = await signCredentialAsync(buildCredential({ ...d.credential, credentialStatus }), d.key);
+        await d.keeper?.keep(d.input.id, jws);
         return { jws, input: { ...d.input, digest: digestOf(jws), statusNumber: next + i } satisfies IssueCertificateInput };
       }),
     );
