@@ -116,7 +116,13 @@ describe('civic CLI', function () {
       let out = '';
       child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
       try {
-        await new Promise((r) => setTimeout(r, 500));
+        // The stream is open once the gateway counts a subscriber (no fixed sleep: the machine may be slow).
+        for (let i = 0; ; i++) {
+          const m = await g.api('GET', '/metrics');
+          if (/^civic_events_subscribers [1-9]/m.test(m.text)) break;
+          if (i >= 300) throw new Error(`civic events did not subscribe: ${out}`);
+          await new Promise((r) => setTimeout(r, 50));
+        }
         const issued = await g.api('POST', '/api/v1/certificates', {
           token: g.issuer,
           body: { type: TYPE, holder: { idNumber: sampleResidentId(), name: '事件' }, claims: { householdSize: 2, monthlyAllowanceFen: 1000, region: '北京' } },
