@@ -219,6 +219,21 @@ export class CertificateContract extends Contract {
   }
 
   /**
+   * What a short link's verifier needs (the record, its type and signing key),
+   * only when the record holds this digest. An unknown id and a wrong digest
+   * both cost one read and answer `{}`, so neither the answer nor the work
+   * behind it tells that a certificate with this number exists. Public.
+   */
+  @Transaction(false)
+  @Returns('string')
+  async GetForReference(ctx: Context, id: string, digest: string): Promise<string> {
+    const record = await readJson<CertificateRecord>(ctx, key(ctx, CERT, [id]));
+    if (record === undefined || record.digest !== digest) return canonicalJson({});
+    const out: VerificationContext = { record, type: await findType(ctx, record.type), key: await findKey(ctx, record.issuerKid) };
+    return canonicalJson(out);
+  }
+
+  /**
    * One status list of an org at the current state: which bits are 1, and how
    * many certificates the org has numbered. Public: any verifier may fetch it.
    */

@@ -61,12 +61,20 @@ export function actingCharity(ctx: Context): string {
   return charityId;
 }
 
+/**
+ * What a refused reader or auditor is told. `charityId` is often the owner of
+ * a record the caller named by its own id, so it is never in the message: the
+ * caller learns that the record is not theirs, not whose it is.
+ */
+export const NOT_YOUR_CHARITY_READ = 'only auditors, the civil registrar and the charity that owns it may read this record';
+export const NOT_YOUR_CHARITY_AUDIT = 'only auditors and the charity that owns them may audit these records';
+
 /** FORBIDDEN unless the caller may read `charityId`'s records (see {@link mayRead}). */
 export function requireReader(ctx: Context, charityId: string): void {
-  if (!mayRead(callerView(ctx), charityId)) throw new CodedError('FORBIDDEN', `the caller may not read records of charity ${charityId}`);
+  if (!mayRead(callerView(ctx), charityId)) throw new CodedError('FORBIDDEN', NOT_YOUR_CHARITY_READ);
 }
 
 /** FORBIDDEN unless the caller may audit `charityId` (see {@link mayAudit}). */
 export function requireAuditor(ctx: Context, charityId: string): void {
-  if (!mayAudit(callerView(ctx), charityId)) throw new CodedError('FORBIDDEN', `only auditors and charity ${charityId} itself may audit its records`);
+  if (!mayAudit(callerView(ctx), charityId)) throw new CodedError('FORBIDDEN', NOT_YOUR_CHARITY_AUDIT);
 }

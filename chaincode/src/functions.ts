@@ -32,6 +32,7 @@ export const FN = {
   revoke: `${CONTRACTS.certificates}:Revoke`,
   listCertificates: `${CONTRACTS.certificates}:List`,
   verificationContext: `${CONTRACTS.certificates}:GetForVerification`,
+  referenceContext: `${CONTRACTS.certificates}:GetForReference`,
   statusList: `${CONTRACTS.certificates}:StatusList`,
   holderCheckState: `${CONTRACTS.certificates}:HolderCheckState`,
   recordHolderCheck: `${CONTRACTS.certificates}:RecordHolderCheck`,

@@ -74,5 +74,36 @@ export function compileSchema(schema: Record<string, unknown>): ValidateFunction
 export function schemaErrors(schema: Record<string, unknown>, data: unknown): string[] {
   const fn = compileSchema(schema);
   if (withMatchBudget(() => fn(data))) return [];
-  return (fn.errors ?? []).map((e) => `${e.instancePath || '(root)'} ${e.message ?? 'is invalid'}`);
+  return (fn.errors ?? []).map((e) => {
+    const problem = `${e.instancePath || '(root)'} ${e.message ?? 'is invalid'}`;
+    // Which field is extra is what the caller needs to fix it; its name is theirs, so it is cut short below.
+    const extra: unknown = e.keyword === 'additionalProperties' ? (e.params as { additionalProperty?: unknown }).additionalProperty : undefined;
+    return typeof extra === 'string' ? `${problem}: ${JSON.stringify(extra)}` : problem;
+  });
+}
+
+/** Problems an answer lists at most; the rest are counted. */
+export const MAX_LISTED_PROBLEMS = 20;
+/** Characters of one listed problem at most: it may quote a field name or path the caller chose. */
+export const MAX_PROBLEM_CHARS = 160;
+
+/** `text` cut to at most `max` characters, with an ellipsis when cut, never inside a surrogate pair. */
+function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let end = max - 1;
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end -= 1;
+  return `${text.slice(0, end)}…`;
+}
+
+/**
+ * Problems as one line for an error answer: the first
+ * {@link MAX_LISTED_PROBLEMS}, each cut to {@link MAX_PROBLEM_CHARS}, then
+ * "and N more". A body that breaks a rule 250,000 times would otherwise get
+ * an answer larger than itself (a few KB here, whatever the input).
+ */
+export function describeProblems(problems: readonly string[]): string {
+  const listed = problems.slice(0, MAX_LISTED_PROBLEMS).map((p) => clip(p, MAX_PROBLEM_CHARS));
+  const rest = problems.length - listed.length;
+  return rest > 0 ? `${listed.join('; ')}; and ${rest} more` : listed.join('; ');
 }

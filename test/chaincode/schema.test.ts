@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
 import { loadConfig } from '../../gateway/src/config';
 import { loadDevKey, signDevToken } from '../../gateway/src/auth/dev-key';
 import { CodedError } from '../../chaincode/src/errors';
-import { IDENTIFIER_FORMATS, MAX_CACHED_SCHEMAS, compileSchema, schemaErrors } from '../../chaincode/src/schema';
+import { IDENTIFIER_FORMATS, MAX_CACHED_SCHEMAS, MAX_LISTED_PROBLEMS, compileSchema, describeProblems, schemaErrors } from '../../chaincode/src/schema';
 import {
   MAX_PATTERN_LENGTH,
   MAX_SCHEMA_BYTES,
@@ -64,6 +64,32 @@ describe('certificate-type schemas', function () {
   afterEach(async function () {
     await Promise.all([...running].map((w) => w.terminate()));
     running.clear();
+  });
+
+  describe('problems', function () {
+    const closed = { type: 'object', properties: { a: { type: 'integer' } }, additionalProperties: false };
+
+    it('names each extra field', function () {
+      expect(schemaErrors(closed, { a: 1, b: 2 })).to.deep.equal(['(root) must NOT have additional properties: "b"']);
+    });
+
+    it('lists 20 problems at most, each cut short, and counts the rest', function () {
+      const data: Record<string, number> = { a: 1 };
+      for (let i = 0; i < 1000; i++) data[`${'f'.repeat(i === 0 ? 10_000 : 3)}${i}`] = i;
+      const problems = schemaErrors(closed, data);
+      expect(problems).to.have.length(1000);
+      const line = describeProblems(problems);
+      expect(line.split('; ')).to.have.length(MAX_LISTED_PROBLEMS + 1);
+      expect(line).to.match(/; and 980 more$/);
+      expect(line.length).to.be.below(4096);
+      expect(line).to.include('…');
+      expect(describeProblems(problems.slice(0, 2))).to.equal(`${problems[0].slice(0, 159)}…; ${problems[1]}`);
+    });
+
+    it('never cuts a character in two', function () {
+      const line = describeProblems([`${'x'.repeat(158)}😀😀`]);
+      expect(line).to.equal(`${'x'.repeat(158)}…`);
+    });
   });
 
   describe('regular expressions', function () {

@@ -306,11 +306,17 @@ export function donationScenarios(opts: SuiteOptions): void {
         disbursementA = (await disburseOk(tokA, projectA, 100)).id;
       });
 
+      /** 403, saying the record is not the caller's, never whose it is. */
+      function expectNotTheirs(r: Reply, what: string): void {
+        expectProblem(r, 403, 'FORBIDDEN');
+        expect(JSON.stringify(r.body), `${what} names the owning charity`).to.not.include(charityA);
+      }
+
       it("refuses another charity's token for writes to this charity's project with 403", async function () {
-        expectProblem(await api('POST', '/api/v1/donations', { token: tokB, body: { projectId: projectA, amount: 1, donor: { anonymous: true } } }), 403, 'FORBIDDEN');
-        expectProblem(await disburse(tokB, projectA, 1), 403, 'FORBIDDEN');
+        expectNotTheirs(await api('POST', '/api/v1/donations', { token: tokB, body: { projectId: projectA, amount: 1, donor: { anonymous: true } } }), 'donation');
+        expectNotTheirs(await disburse(tokB, projectA, 1), 'disbursement');
         const batch = { items: [{ projectId: projectA, amount: 1, donor: { anonymous: true } }] };
-        expectProblem(await api('POST', '/api/v1/donations/batch', { token: tokB, body: batch }), 403, 'FORBIDDEN');
+        expectNotTheirs(await api('POST', '/api/v1/donations/batch', { token: tokB, body: batch }), 'batch');
         const p = await api('GET', `/api/v1/projects/${projectA}`, { token: tokA });
         expect(p.body).to.include({ raised: 1000, disbursed: 100 });
       });
@@ -326,8 +332,10 @@ export function donationScenarios(opts: SuiteOptions): void {
           `/api/v1/audit/history/project/${projectA}`,
           `/api/v1/audit/history/donation/${donationA}`,
           `/api/v1/audit/history/charity/${charityA}`,
+          `/api/v1/projects/${projectA}`,
+          `/api/v1/charities/${charityA}`,
         ];
-        for (const path of paths) expectProblem(await api('GET', path, { token: tokB }), 403, 'FORBIDDEN');
+        for (const path of paths) expectNotTheirs(await api('GET', path, { token: tokB }), path);
       });
 
       it('lets a charity audit its own records', async function () {

@@ -127,6 +127,54 @@ export function httpEdgeScenarios(opts: SuiteOptions): void {
       });
     });
 
+    describe('error answers stay small', function () {
+      /** Small enough to log and show; what the gateway is asked to echo must not make the answer grow with it. */
+      const SMALL = 16 * 1024;
+      const issue = (raw: string) => api('POST', '/api/v1/certificates', { token: issuer, raw, headers: { 'idempotency-key': randomUUID() } });
+
+      /** An issue request with `count` extra claim fields (or as many as fit in `limit` bytes), as JSON text. */
+      function extraClaims(count: number, limit = Infinity): { raw: string; fields: number } {
+        const body = JSON.stringify(lowIncomeBody(newIdNumber()));
+        const head = body.slice(0, body.indexOf('"region"'));
+        const tail = body.slice(body.indexOf('"region"'));
+        const parts: string[] = [];
+        let size = Buffer.byteLength(body);
+        for (let i = 0; i < count; i++) {
+          const field = `"x${i.toString(36)}":0,`;
+          if (size + field.length > limit) break;
+          parts.push(field);
+          size += field.length;
+        }
+        return { raw: head + parts.join('') + tail, fields: parts.length };
+      }
+
+      it('answers 250,000 extra claim fields with a short 400 (or a short 413 and then the most that fit)', async function () {
+        const all = extraClaims(250_000);
+        const r = await issue(all.raw);
+        expect(r.text.length, `answer to ${all.raw.length} bytes`).to.be.below(SMALL);
+        if (all.raw.length <= h.bodyLimitBytes) {
+          expectProblem(r, 400, 'VALIDATION_FAILED');
+          return;
+        }
+        expectProblem(r, 413, 'PAYLOAD_TOO_LARGE');
+        const most = extraClaims(250_000, h.bodyLimitBytes);
+        expect(most.fields).to.be.above(50_000);
+        const m = await issue(most.raw);
+        expectProblem(m, 400, 'VALIDATION_FAILED');
+        expect(m.text.length, `answer to ${most.fields} extra fields`).to.be.below(SMALL);
+        expect(m.body.detail).to.match(/claims do not match/);
+        expect(m.body.detail).to.include(`; and ${most.fields - 20} more`);
+      });
+
+      it('answers one extra claim field with a 100 KB name with a short 400', async function () {
+        const name = 'n'.repeat(100 * 1024);
+        const body = lowIncomeBody(newIdNumber(), { claims: { householdSize: 3, monthlyAllowanceFen: 98000, region: '北京市东城区', [name]: 1 } });
+        const r = await issue(JSON.stringify(body));
+        expectProblem(r, 400, 'VALIDATION_FAILED');
+        expect(r.text.length).to.be.below(SMALL);
+      });
+    });
+
     describe('content types', function () {
       it('answers a body that is not JSON with 415', async function () {
         for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'text/csv; charset=utf-8', 'application/xml', 'multipart/form-data; boundary=x']) {

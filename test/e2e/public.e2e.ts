@@ -343,17 +343,21 @@ describe('public pages: verify, credential, short link, login (Chromium)', funct
   it('offers one demo login per role when the gateway allows demo users, and logs in with it', async function () {
     const info = (await portal.call('GET', '/api/v1/portal')).body as { demoLogin: boolean };
     expect(info.demoLogin, 'an embedded gateway on 127.0.0.1 offers demo login').to.equal(true);
-    const tab = await openTab(portal.browser, portal.baseUrl);
-    await tab.page.goto('/login');
-    for (const role of ['issuer', 'registrar', 'verifier', 'admin', 'charity', 'auditor']) {
-      await tab.page.getByTestId(`demo-login-${role}`).waitFor();
+    // The gateway checks Host and Origin: both names a developer opens it at must keep working.
+    const { port } = new URL(portal.baseUrl);
+    for (const baseUrl of [portal.baseUrl, `http://localhost:${port}`]) {
+      const tab = await openTab(portal.browser, baseUrl);
+      await tab.page.goto('/login');
+      for (const role of ['issuer', 'registrar', 'verifier', 'admin', 'charity', 'auditor']) {
+        await tab.page.getByTestId(`demo-login-${role}`).waitFor();
+      }
+      await tab.page.getByTestId('demo-login-auditor').click();
+      await tab.page.waitForURL('**/audit');
+      const token = await tab.page.evaluate<string | null>("sessionStorage.getItem('civic.token')");
+      expect(payloadOf(token ?? '').org, baseUrl).to.equal('audit');
+      expectClean(tab);
+      await tab.close();
     }
-    await tab.page.getByTestId('demo-login-auditor').click();
-    await tab.page.waitForURL('**/audit');
-    const token = await tab.page.evaluate<string | null>("sessionStorage.getItem('civic.token')");
-    expect(payloadOf(token ?? '').org).to.equal('audit');
-    expectClean(tab);
-    await tab.close();
   });
 
   it('has no serious accessibility violations on /verify with a verdict, /credential, /login, a short link and /docs', async function () {

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { Router, type RequestHandler, type Response } from 'express';
 import * as audit from '../domain/audit';
-import { mayAudit, mayAuditSome, type CallerView } from '../../../chaincode/src/charity-access';
+import { NOT_YOUR_CHARITY_AUDIT, mayAudit, mayAuditSome, type CallerView } from '../../../chaincode/src/charity-access';
 import { requireYear } from '../../../chaincode/src/dates';
 import { allow, principalOf } from './auth';
 import { h, param, type RouteDeps } from './handler';
@@ -16,7 +16,7 @@ const auditReader: RequestHandler = (_req, res, next) => {
 };
 
 function requireMayAudit(res: Response, charityId: string): void {
-  if (!mayAudit(viewOf(res), charityId)) throw new CodedError('FORBIDDEN', `only auditors and charity ${charityId} itself may audit its records`);
+  if (!mayAudit(viewOf(res), charityId)) throw new CodedError('FORBIDDEN', NOT_YOUR_CHARITY_AUDIT);
 }
 
 /** The v1 routes of the Audit section. */

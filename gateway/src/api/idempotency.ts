@@ -5,6 +5,7 @@ import type { Level } from 'level';
 import { openLevel } from '../../../network/devnet/open-level';
 import { makePrivateDir, readOrCreateJson } from '../fs-store';
 import { DERIVED_ID_PREFIX } from '../domain/calls';
+import type { Principal } from '../auth/principal';
 import { principalOf } from './auth';
 import { sendProblem } from './problem';
 import type { CredentialKeeper } from '../domain/issuance';
@@ -35,6 +36,21 @@ const KEPT = 'k:';
 
 const EXPIRY = 'x:';
 const expiryKey = (at: number, slot: string): string => `${EXPIRY}${String(at).padStart(15, '0')}:${slot}`;
+
+/**
+ * Whose a key is: the org (its MSP ID), the user, the charity a charity user
+ * acts for, and the route. A user acting for another charity, or another
+ * user of the org, sending the same key makes a request of its own, never a
+ * replay of someone else's record. Every part is NUL-free (sub and charity
+ * are identifiers, the key visible ASCII), so the fields cannot run into one
+ * another; without a charity the slot is what it was before charities
+ * counted, so answers stored then still replay.
+ */
+export function slotOf(p: Pick<Principal, 'mspId' | 'sub' | 'charity'>, route: string, key: string): string {
+  const parts = [p.mspId, p.sub, route, key];
+  if (p.charity !== undefined) parts.push('charity', p.charity);
+  return createHash('sha256').update(parts.join('\u0000')).digest('hex');
+}
 
 /**
  * `Idempotency-Key` for writes: the first answer (anything below 500 but a
@@ -166,8 +182,7 @@ export class IdempotencyStore {
       const key = req.get('idempotency-key');
       if (key === undefined) return next();
       if (!KEY_PATTERN.test(key)) return sendProblem(res, 'VALIDATION_FAILED', 'Idempotency-Key must be 1-255 visible ASCII characters');
-      const p = principalOf(res);
-      const slot = createHash('sha256').update(`${p.mspId}\u0000${p.sub}\u0000${req.method} ${req.path}\u0000${key}`).digest('hex');
+      const slot = slotOf(principalOf(res), `${req.method} ${req.path}`, key);
       const requestHash = createHash('sha256').update(JSON.stringify(req.body ?? null)).digest('hex');
       res.locals.idempotencySlot = slot;
 
@@ -226,10 +241,10 @@ export class IdempotencyStore {
 }
 
 /**
- * Fills in the ids a create request left out, derived from the org, the user,
- * the route and the `Idempotency-Key` (and the item's place in a batch), so
- * that a retry after a crash between commit and stored answer meets the
- * record it already wrote instead of writing a second one under a fresh id.
+ * Fills in the ids a create request left out, derived from the slot (see
+ * {@link slotOf}) and the item's place in a batch, so that a retry after a
+ * crash between commit and stored answer meets the record it already wrote
+ * instead of writing a second one under a fresh id.
  * Without a key, the body is returned as it is.
  */
 export function withDerivedIds(res: Response, body: unknown, batch = false): unknown {

@@ -293,7 +293,7 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
       '/api/v1/dev/token': {
         post: {
           summary:
-            'Development only: a token for a demo user of a role. Exists only on the embedded ledger, with a loopback-only listener, for a loopback caller not relayed by a proxy, and without AUTH_JWKS_URL; otherwise 404',
+            'Development only: a token for a demo user of a role. Exists only on the embedded ledger, with a loopback-only listener, for a loopback caller not relayed by a proxy (no Forwarded, X-Forwarded-*, Via or client-IP header), with a loopback Host on the listening port and no foreign Origin, and without AUTH_JWKS_URL; otherwise 404',
           requestBody: body({
             type: 'object',
             required: ['role'],

@@ -1,5 +1,5 @@
 import { Router, type Request } from 'express';
-import { DEMO_ROLES, DEMO_TOKEN_TTL_SECONDS, DEMO_USERS, demoLoginAllowed, type DemoRole, type RequestOrigin } from '../auth/demo-users';
+import { DEMO_ROLES, DEMO_TOKEN_TTL_SECONDS, DEMO_USERS, carriesProxyHeader, demoLoginAllowed, type DemoRole, type RequestOrigin } from '../auth/demo-users';
 import { signDevToken, type DevKey, type DevTokenClaims } from '../auth/dev-key';
 import type { Principal } from '../auth/principal';
 import { listCharities } from '../domain/charities';
@@ -11,11 +11,16 @@ import { MSP } from '../../../chaincode/src/models';
 import { h } from './handler';
 import { sendProblem } from './problem';
 
-/** Headers a forwarding proxy adds; their presence means the socket's address is the proxy's, not the caller's. */
-const FORWARDING_HEADERS = ['forwarded', 'x-forwarded-for', 'x-real-ip', 'x-forwarded-host'];
-
+/** Where the request comes from, read from the socket and the raw headers (Express's trust-proxy views would believe a proxy). */
 function originOf(req: Request): RequestOrigin {
-  return { remoteAddress: req.socket.remoteAddress, forwarded: FORWARDING_HEADERS.some((name) => req.headers[name] !== undefined) };
+  return {
+    remoteAddress: req.socket.remoteAddress,
+    // The raw list: every header as sent, none dropped as a duplicate.
+    forwarded: carriesProxyHeader(req.rawHeaders.filter((_, i) => i % 2 === 0)),
+    host: req.headers.host,
+    origin: req.headers.origin,
+    localPort: req.socket.localPort,
+  };
 }
 
 /** The charity the demo charity user acts for: the one asked for, else the first registered. */
@@ -48,7 +53,8 @@ export function portalApiRoutes(ctx: DomainContext, devKey: DevKey | undefined):
   });
   r.post('/dev/token', h(async (req, res) => {
     if (devKey === undefined || !demoLoginAllowed(ctx.config, originOf(req))) {
-      return sendProblem(res, 'NOT_FOUND', `no route for ${req.method} ${req.path}`);
+      // Word for word what the app says for a path it does not have.
+      return sendProblem(res, 'NOT_FOUND', `no route for ${req.method} ${req.baseUrl}${req.path}`);
     }
     const body = objectField(req.body, 'body');
     const role = body.role;

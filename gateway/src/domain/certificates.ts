@@ -5,7 +5,7 @@ import { optionalStatus, requireStatusReason, type StatusAction } from '../../..
 import type { CertificateHistoryEntry, CertificateRecord, Page } from '../../../chaincode/src/models';
 import { requireId } from '../../../chaincode/src/validate';
 import { ORG_NAMES, orgOfMsp } from '../../../chaincode/src/models';
-import { schemaErrors } from '../../../chaincode/src/schema';
+import { describeProblems, schemaErrors } from '../../../chaincode/src/schema';
 import type { SigningIdentity } from '../../../network/pki/types';
 import { read, write } from './calls';
 import { remember, type DomainContext } from './context';
@@ -31,7 +31,7 @@ async function prepare(ctx: DomainContext, mspId: string, body: unknown, where: 
   if (!certType) throw invalid(`${where}.type '${type}' is not a registered certificate type`);
   requireIssuerOf(certType, mspId);
   const problems = schemaErrors(certType.schema, claims);
-  if (problems.length > 0) throw invalid(`${where}.claims do not match the ${type} schema: ${problems.join('; ')}`);
+  if (problems.length > 0) throw invalid(`${where}.claims do not match the ${type} schema: ${describeProblems(problems)}`);
 
   const key = ctx.keyStores.get(mspId)?.active();
   if (!key) {

@@ -89,21 +89,20 @@ async function holderCheck(ctx: DomainContext, record: CertificateRecord, holder
 const HEX_DIGEST = /^[0-9a-fA-F]{64}$/;
 
 /**
- * Verifies a short link (`{id, digest}`) against the ledger: the record and
- * type, then the issuer key once the digest matches, and the anchoring block;
- * {@link assessReference} decides. There is no signature to check without the
- * credential, so the verdict says what the ledger proves and no more.
+ * Verifies a short link (`{id, digest}`) against the ledger: one read, which
+ * answers the record, type and issuer key only when the digest matches, then
+ * the anchoring block; {@link assessReference} decides. An unknown id and a
+ * wrong digest cost the same read and get the same empty answer, so the time
+ * taken does not tell that the id exists. There is no signature to check
+ * without the credential, so the verdict says what the ledger proves and no more.
  */
 export async function verifyReference(ctx: DomainContext, body: unknown, now: Date = new Date()): Promise<Verdict> {
   const b = objectField(body, 'body');
   if (typeof b.id !== 'string' || !isId(b.id)) throw invalid('id must be a certificate id');
   if (typeof b.digest !== 'string' || !HEX_DIGEST.test(b.digest)) throw invalid('digest must be the credential\'s SHA-256 as 64 hex digits');
   const ref = { id: b.id, digest: b.digest.toLowerCase() };
-  let context: AssessContext = { ...(await read<VerificationContext>(ctx, ctx.serviceIdentity, FN.verificationContext, [ref.id, ''])), signatureValid: false };
-  if (context.record?.digest === ref.digest) {
-    context = { ...(await read<VerificationContext>(ctx, ctx.serviceIdentity, FN.verificationContext, [ref.id, context.record.issuerKid])), signatureValid: false };
-    if (context.record?.digest === ref.digest) context.blockNumber = await blockNumberOf(ctx, context.record.issueTxId);
-  }
+  const context: AssessContext = { ...(await read<VerificationContext>(ctx, ctx.serviceIdentity, FN.referenceContext, [ref.id, ref.digest])), signatureValid: false };
+  if (context.record?.digest === ref.digest) context.blockNumber = await blockNumberOf(ctx, context.record.issueTxId);
   const verdict = assessReference(ref, context, now);
   ctx.metrics.observeVerdict(verdict.valid, verdict.checks.find((c) => !c.ok)?.name);
   return verdict;
