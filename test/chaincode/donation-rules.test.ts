@@ -210,6 +210,7 @@ describe('donation rules (chaincode through the devnet)', function () {
     const base = { id: 'x-pd', projectId: 'p1', amount: 1, category: 'program' };
     await expect(net.submit(await staff('c1'), FN.recordDisbursement, [JSON.stringify({ ...base, memo: '110101199003070055' })])).to.be.rejectedWith(/^PERSONAL_DATA_REFUSED: memo/);
     await expect(net.submit(await staff('c1'), FN.recordDisbursement, [JSON.stringify({ ...base, payee: '张三 13812345678' })])).to.be.rejectedWith(/^PERSONAL_DATA_REFUSED: payee/);
+    await expect(net.submit(await staff('c1'), FN.recordDisbursement, [JSON.stringify({ ...base, memo: '打款至 6222 0210 0112 3456 789' })])).to.be.rejectedWith(/^PERSONAL_DATA_REFUSED: memo/);
     await expect(net.submit(await staff('c1'), FN.recordDisbursement, [JSON.stringify({ ...base, paidAt: '2026-01-02T08:00:00' })])).to.be.rejectedWith(/^VALIDATION_FAILED: paidAt/);
     await expect(net.submit(await staff('c1'), FN.recordDisbursement, [JSON.stringify({ ...base, paidAt: '2026-02-30' })])).to.be.rejectedWith(/^VALIDATION_FAILED: paidAt/);
   });

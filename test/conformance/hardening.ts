@@ -61,7 +61,7 @@ export function hardeningScenarios(opts: SuiteOptions): void {
         expectProblem(await api('POST', `/api/v1/certificates/${(await issue()).id}/suspend`, { token: issuer, body: { reasonCode: 'because' } }), 400, 'VALIDATION_FAILED');
       });
 
-      it('refuses an ID or phone number in a payee or memo', async function () {
+      it('refuses an ID, phone or bank card number in a payee or memo', async function () {
         const charity = `hard-${randomUUID().slice(0, 8)}`;
         const reg = await api('POST', '/api/v1/charities', { token: registrar, body: { id: charity, name: '阳光基金会', creditCode: sampleCreditCode(), publicFundraising: false } });
         expect(reg.status, JSON.stringify(reg.body)).to.equal(201);
@@ -72,6 +72,7 @@ export function hardeningScenarios(opts: SuiteOptions): void {
         const base = { projectId, amount: 100, category: 'program' };
         expectProblem(await api('POST', '/api/v1/disbursements', { token: staff, body: { ...base, payee: PERSONAL } }), 400, 'PERSONAL_DATA_REFUSED');
         expectProblem(await api('POST', '/api/v1/disbursements', { token: staff, body: { ...base, memo: '请联系 138-1234-5678' } }), 400, 'PERSONAL_DATA_REFUSED');
+        expectProblem(await api('POST', '/api/v1/disbursements', { token: staff, body: { ...base, memo: '打款至 6222 0210 0112 3456 789' } }), 400, 'PERSONAL_DATA_REFUSED');
         expectProblem(await api('POST', '/api/v1/projects', { token: staff, body: { title: `助学 ${PERSONAL}`, targetAmount: 1 } }), 400, 'PERSONAL_DATA_REFUSED');
         const p = await api('GET', `/api/v1/projects/${projectId}`, { token: staff });
         expect(p.body.disbursed).to.equal(0);

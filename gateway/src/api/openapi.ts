@@ -42,7 +42,7 @@ const statusChange = (summary: string) => ({
     parameters: [idParam, idempotencyKey],
     requestBody: body({
       type: 'object',
-      description: 'A reasonCode, a reason, or both; reason alone counts as other. Free text is read by every member: ID-like, phone-like and bank-card-like sequences are refused (400 PERSONAL_DATA_REFUSED).',
+      description: 'A reasonCode, a reason, or both; reason alone counts as other. Free text is read by every member: ID-like, phone-like and bank-card-like sequences, however split or written (full-width, Chinese numerals), and runs of more than 19 digits are refused (400 PERSONAL_DATA_REFUSED).',
       properties: { reasonCode: { enum: [...STATUS_REASON_CODES] }, reason: { type: 'string', maxLength: 200 } },
     }),
     responses: { '200': ok(write({ record: ref('CertificateRecord') })), ...errors, '404': problem('No such certificate'), '409': problem('INVALID_TRANSITION') },
