@@ -233,6 +233,135 @@ describe('public pages: verify, credential, short link, login (Chromium)', funct
     await tab.close();
   });
 
+  /**
+   * Holds every `POST /api/v1/verify` of the tab until `release` is called;
+   * `requested` settles once the page asked (or fails after 15 s if it never does).
+   */
+  async function holdVerify(tab: PortalTab): Promise<{ requested: Promise<void>; release: () => void }> {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let asked!: () => void;
+    const seen = new Promise<void>((resolve) => (asked = resolve));
+    await tab.page.route('**/api/v1/verify', async (route) => {
+      asked();
+      await held;
+      await route.continue();
+    });
+    const requested = Promise.race([
+      seen,
+      new Promise<void>((_, reject) => setTimeout(() => reject(new Error('the page never asked the ledger (POST /api/v1/verify)')), 15_000)),
+    ]);
+    return { requested, release };
+  }
+
+  /** What must not be on a page that is not vouching for a credential: the document, its QR, its print and download, its footer. */
+  async function expectNoDocument(tab: PortalTab, claimValue: string): Promise<void> {
+    for (const id of ['credential', 'credential-qr', 'credential-claims', 'credential-print', 'credential-download']) {
+      expect(await tab.page.getByTestId(id).count(), id).to.equal(0);
+    }
+    const text = await tab.page.locator('main').innerText();
+    expect(text, 'a claim value shown').to.not.include(claimValue);
+    // The verdict names its signature check 数字签名; the footer vouches for the document as 由签发机关数字签名.
+    expect(text, 'the "digitally signed" footer').to.not.include('由签发机关数字签名');
+    expect(await tab.page.locator('.certificate-foot').count(), 'the footer').to.equal(0);
+  }
+
+  it('shows a forged credential at /credential#vc= as failed verification, never as the document, and no document while the check runs', async function () {
+    const forged = tamper(cert.credential, (p) => {
+      p.credentialSubject.region = '北京市西城区';
+    });
+    const tab = await openTab(portal.browser, portal.baseUrl);
+    const { requested, release } = await holdVerify(tab);
+    await tab.page.goto(`/credential#vc=${forged}`);
+    await requested;
+    await tab.page.locator('main h1').first().waitFor();
+    await tab.page.getByTestId('loading').first().waitFor();
+    await expectNoDocument(tab, '西城区');
+    release();
+    await verdictOf(tab, false);
+    expect(await okOf(tab, 'signature')).to.equal('false');
+    expect(await tab.page.locator('main').innerText()).to.include('未通过核验');
+    await expectNoDocument(tab, '西城区');
+    expectClean(tab);
+    await tab.close();
+  });
+
+  it('shows a credential whose payload nests 3,000 objects deep as failed verification, without crashing', async function () {
+    const [header, , signature] = cert.credential.split('.');
+    const payload = payloadOf(cert.credential);
+    let deep: Record<string, unknown> = { end: '最深处' };
+    for (let i = 0; i < 3000; i++) deep = { level: deep };
+    payload.credentialSubject.nested = deep;
+    const jws = `${header}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.${signature}`;
+    const tab = await openTab(portal.browser, portal.baseUrl);
+    await tab.page.goto(`/credential#vc=${jws}`);
+    await verdictOf(tab, false);
+    expect(await tab.page.locator('main').innerText()).to.include('未通过核验');
+    await expectNoDocument(tab, '最深处');
+    expectClean(tab);
+    await tab.close();
+  });
+
+  it('shows a genuine credential as the document with its QR code only once the ledger has vouched for it', async function () {
+    const tab = await openTab(portal.browser, portal.baseUrl);
+    const { requested, release } = await holdVerify(tab);
+    await tab.page.goto(`/credential#vc=${cert.credential}`);
+    await requested;
+    await tab.page.getByTestId('loading').first().waitFor();
+    await expectNoDocument(tab, '北京市东城区');
+    release();
+    await tab.page.getByTestId('credential-qr').waitFor();
+    expect(await tab.page.getByTestId('credential-verified').innerText()).to.include('真实有效');
+    expect(await tab.page.getByTestId('credential-claims').innerText()).to.include('北京市东城区');
+    expect(await tab.page.getByTestId('credential').innerText()).to.include('由签发机关数字签名');
+    expect(await tab.page.getByTestId('credential-print').count()).to.equal(1);
+    expectClean(tab);
+    await tab.close();
+  });
+
+  it('says a credential cannot be checked now, and shows no document, when the ledger is unreachable', async function () {
+    const tab = await openTab(portal.browser, portal.baseUrl);
+    await tab.page.route('**/api/v1/verify', (route) =>
+      route.fulfill({
+        status: 503,
+        contentType: 'application/problem+json',
+        body: JSON.stringify({ type: 'about:blank', title: 'Service Unavailable', status: 503, detail: 'ledger unavailable', code: 'LEDGER_UNAVAILABLE' }),
+      }),
+    );
+    await tab.page.goto(`/credential#vc=${cert.credential}`);
+    await tab.page.getByTestId('credential-unreachable').waitFor({ timeout: 15_000 });
+    expect(await tab.page.getByTestId('credential-unreachable').innerText()).to.include('暂时无法核验').and.include('不表示证照无效');
+    expect(await tab.page.locator('[data-testid="verdict"]').count()).to.equal(0);
+    await expectNoDocument(tab, '北京市东城区');
+
+    // No answer at all is the same; once the ledger answers, the retry shows the document.
+    await tab.page.unroute('**/api/v1/verify');
+    await tab.page.route('**/api/v1/verify', (route) => route.abort('internetdisconnected'));
+    await tab.page.getByTestId('credential-unreachable-retry').click();
+    await tab.page.getByTestId('credential-unreachable').waitFor();
+    await expectNoDocument(tab, '北京市东城区');
+    await tab.page.unroute('**/api/v1/verify');
+    await tab.page.getByTestId('credential-unreachable-retry').click();
+    await tab.page.getByTestId('credential-qr').waitFor();
+    expectClean(tab, [HTTP_ERROR_LOG, /net::ERR_INTERNET_DISCONNECTED/]);
+    await tab.close();
+  });
+
+  it('reads the failed verdict of a forged credential in English', async function () {
+    const forged = tamper(cert.credential, (p) => {
+      p.credentialSubject.householdSize = 9;
+    });
+    const tab = await openTab(portal.browser, portal.baseUrl, { lang: 'en' });
+    await tab.page.goto(`/credential#vc=${forged}`);
+    await verdictOf(tab, false);
+    const text = await tab.page.locator('main').innerText();
+    expect(text).to.include('Verification failed');
+    expect(text).to.not.include('digitally signed by its issuer');
+    expect(await tab.page.getByTestId('credential').count()).to.equal(0);
+    expectClean(tab);
+    await tab.close();
+  });
+
   it('verifies a credential scanned with the camera', async function () {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'civic-camera-'));
     const video = path.join(dir, 'qr.y4m');

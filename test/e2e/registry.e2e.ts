@@ -166,6 +166,35 @@ describe('registry console (Chromium)', function () {
     expectClean(tab, [HTTP_ERROR_LOG]);
   });
 
+  it('checks a schema pattern with a linear-time engine: `^(a+)+$` against 32 a’s and a "!" answers at once', async function () {
+    const type = `redos-${Date.now()}`;
+    const reg = await portal.call('POST', '/api/v1/certificate-types', {
+      token: registrar,
+      body: {
+        type,
+        title: '回溯测试 Backtracking',
+        issuerMsps: ['CivilAffairsMSP'],
+        schema: { type: 'object', required: ['code'], properties: { code: { type: 'string', title: '代码', pattern: '^(a+)+$' } } },
+      },
+    });
+    expect(reg.status, reg.text).to.equal(201);
+    const tab = await open(issuer, `/registry/issue?type=${type}`);
+    const { page } = tab;
+    await page.getByTestId('holder-idnumber').fill(sampleResidentId());
+    await page.getByTestId('holder-name').fill('王五');
+    await page.getByLabel('代码').fill(`${'a'.repeat(32)}!`);
+    await page.getByTestId('issue-submit').click();
+    // A backtracking engine takes 2^32 steps here and the tab stops answering; RE2 says "no match" at once.
+    const error = page.getByTestId('field-error-claims.code');
+    await error.waitFor({ timeout: 15_000 });
+    expect(await error.innerText({ timeout: 5_000 })).to.include('格式不对');
+
+    await page.getByLabel('代码').fill('a'.repeat(32));
+    await page.getByTestId('issue-submit').click();
+    await page.waitForURL(/\/credential#vc=eyJ/, { timeout: 30_000 });
+    expectClean(tab);
+  });
+
   it('issues a CSV of 250 rows in chunks with progress and a result per row, downloadable, and issues nothing twice when run again', async function () {
     this.timeout(180_000);
     const prefix = `hh-${Date.now()}`;

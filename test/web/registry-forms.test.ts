@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { decodeText, parseCsv, toCsv } from '../../web/src/pages/registry/csv';
 import { buildClaims, checkValue, fieldsOf, formCanIssue, localToOffsetIso, type FieldSpec } from '../../web/src/pages/registry/field-spec';
+import { patternCheck } from '../../web/src/pages/registry/schema-pattern';
 import { itemIndexOf, placeDetail, splitPlaced } from '../../web/src/pages/registry/server-errors';
 import { sampleCreditCode } from '../../scripts/sample-ids';
 
@@ -74,6 +75,25 @@ describe('registry console: forms from a type schema', function () {
     expect(checkValue(flag, '是')).to.deep.equal({ value: true });
     expect(checkValue(flag, 'No')).to.deep.equal({ value: false });
     expect(checkValue(flag, 'maybe')).to.deep.equal({ problem: { key: 'boolean' } });
+  });
+
+  it('checks schema patterns with the ledger’s linear-time engine only, leaving to the ledger what it cannot run', function () {
+    const field = (pattern: string): FieldSpec => ({ name: 'code', path: 'code', kind: 'string', required: true, pattern });
+    const redos = field('^(a+)+$');
+    const started = Date.now();
+    expect(checkValue(redos, `${'a'.repeat(32)}!`, patternCheck)).to.deep.equal({ problem: { key: 'pattern' } });
+    expect(checkValue(redos, 'a'.repeat(10_000) + '!', patternCheck)).to.deep.equal({ problem: { key: 'pattern' } });
+    expect(Date.now() - started, 'milliseconds').to.be.below(1_000);
+    expect(checkValue(redos, 'a'.repeat(32), patternCheck)).to.deep.equal({ value: 'a'.repeat(32) });
+    // An unanchored pattern searches, as in ECMA-262; Unicode mode, as the ledger's Ajv.
+    expect(checkValue(field('\\d{4}'), 'AB1234', patternCheck)).to.deep.equal({ value: 'AB1234' });
+    expect(checkValue(field('^.$'), '😀', patternCheck)).to.deep.equal({ value: '😀' });
+    // A backreference or lookaround RE2 cannot run: no browser check (never the backtracking RegExp), the ledger decides.
+    expect(checkValue(field('^(a)\\1$'), 'ab', patternCheck)).to.deep.equal({ value: 'ab' });
+    expect(checkValue(field('^(?=a)'), 'b', patternCheck)).to.deep.equal({ value: 'b' });
+    // Without the engine (still loading, or it failed to load), patterns are the ledger's to check.
+    expect(checkValue(redos, 'b')).to.deep.equal({ value: 'b' });
+    expect(buildClaims([redos], { code: 'b' }, patternCheck).problems).to.deep.equal({ code: { key: 'pattern' } });
   });
 
   it('sends a date-time typed without a zone with the offset of the browser’s zone', function () {

@@ -3,12 +3,9 @@ import { useI18n } from '../../i18n';
 import { CameraScan } from './camera-scan';
 import { readCredentialInput, type CredentialInput } from './credential-data';
 import { createQrReader } from './qr-reader';
+import type { HolderCheck } from './verify-call';
 
-/** The person a verifier has in front of them, for the optional holder check. */
-export interface HolderCheck {
-  idNumber: string;
-  name?: string;
-}
+export type { HolderCheck } from './verify-call';
 
 /** Credentials are small (a few KB); anything far larger is not one and is not read into memory. */
 const MAX_FILE_BYTES = 256 * 1024;

@@ -1,12 +1,16 @@
 import { useLocation } from 'preact-iso';
 import { toDataURL } from 'qrcode';
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { useLoad } from '../../components/state';
+import { ErrorNotice, Loading, useLoad, type Loaded } from '../../components/state';
 import { useI18n } from '../../i18n';
-import { baseUrlOf, loadIssuers, loadPortalInfo, loadTypes } from './catalog';
+import { ApiError } from '../../lib/api';
+import type { CertificateType, Verdict } from '../../lib/types';
+import { baseUrlOf, loadIssuers, loadPortalInfo, loadTypes, type IssuerSummary, type PortalInfo } from './catalog';
 import { ClaimList } from './claims';
-import { certIdOf, claimsOf, decodePayload, holderOf, issuerNameOf, readCredentialInput, titleIn } from './credential-data';
+import { certIdOf, claimsOf, decodePayload, holderOf, issuerNameOf, readCredentialInput, titleIn, type CredentialPayload } from './credential-data';
 import { QR_LEVEL, qrLinkFor } from './qr-link';
+import { UnreachableNotice, VerdictView } from './verdict-view';
+import { verifyCredential } from './verify-call';
 import './public.css';
 
 /**
@@ -48,15 +52,27 @@ function CredentialQr(props: { jws: string; baseUrl: string | undefined }) {
   return <img class="qr" src={qr.image} alt={t('credential.qrAlt')} data-testid="credential-qr" data-url={qr.url} width={200} height={200} />;
 }
 
+/** The ledger's verdict on one credential: kept with the JWS it is about, so a verdict is never shown for another. */
+interface Checked {
+  jws: string;
+  verdict: Verdict;
+}
+
 /**
  * `/credential#vc=<JWS>`: the holder's view of an e-certificate, laid out as
  * the paper document it replaces, with a QR code a verifier scans, the `.jwt`
- * to download and an A4 print layout. Everything is read from the credential
- * in the fragment; nothing is sent anywhere but the public registry lookups.
+ * to download and an A4 print layout.
+ *
+ * The fragment is whatever the link's author put there, so nothing of it is
+ * shown as a certificate until the ledger vouches for it (`POST
+ * /api/v1/verify`, as /verify asks): while the check runs the page says so;
+ * a credential that fails any check gets the verdict and "verification
+ * failed" instead of the document; an unreachable ledger gets "cannot be
+ * checked now". Only a valid verdict shows the document, its QR code, print
+ * and download. The fragment goes nowhere but that check.
  */
 export default function CredentialPage() {
-  const i18n = useI18n();
-  const { t } = i18n;
+  const { t } = useI18n();
   const { url, route } = useLocation();
   const [jws, setJws] = useState<string | undefined>(jwsFromHash);
   const [text, setText] = useState('');
@@ -71,10 +87,11 @@ export default function CredentialPage() {
   const issuers = useLoad((signal) => loadIssuers(signal), []);
   const portal = useLoad((signal) => loadPortalInfo(signal), []);
   const payload = useMemo(() => (jws === undefined ? undefined : decodePayload(jws)), [jws]);
-  const certId = certIdOf(payload);
-
-  const download = useMemo(() => (jws === undefined ? undefined : URL.createObjectURL(new Blob([jws], { type: 'application/vc+jwt' }))), [jws]);
-  useEffect(() => () => download && URL.revokeObjectURL(download), [download]);
+  const readable = jws !== undefined && payload !== undefined;
+  const check = useLoad<Checked | undefined>(
+    async (signal) => (jws === undefined || !readable ? undefined : { jws, verdict: await verifyCredential(jws, { signal }) }),
+    [jws, readable],
+  );
 
   if (jws === undefined || payload === undefined) {
     return (
@@ -106,16 +123,90 @@ export default function CredentialPage() {
     );
   }
 
+  return <CheckedCredential jws={jws} payload={payload} check={check} types={types.data} issuers={issuers.data} portal={portal} />;
+}
+
+/** What the page shows for a readable credential, by the state of the ledger's check. */
+function CheckedCredential(props: {
+  jws: string;
+  payload: CredentialPayload;
+  check: Loaded<Checked | undefined>;
+  types?: CertificateType[];
+  issuers?: IssuerSummary[];
+  portal: Loaded<PortalInfo>;
+}) {
+  const { t } = useI18n();
+  const { jws, check } = props;
+  const verdict = !check.loading && check.data?.jws === jws ? check.data.verdict : undefined;
+
+  if (!check.loading && check.error !== undefined) {
+    const unreachable = check.error instanceof ApiError && check.error.unreachable;
+    return (
+      <section class="page credential-page" aria-live="polite">
+        <h1>{t('credential.title')}</h1>
+        {unreachable ? (
+          <UnreachableNotice onRetry={check.reload} testId="credential-unreachable">
+            {t('credential.unreachable')}
+          </UnreachableNotice>
+        ) : (
+          <>
+            <p>{t('credential.checkError')}</p>
+            <ErrorNotice error={check.error} onRetry={check.reload} />
+          </>
+        )}
+      </section>
+    );
+  }
+
+  if (verdict === undefined) {
+    return (
+      <section class="page credential-page" aria-live="polite">
+        <h1>{t('credential.title')}</h1>
+        <p>{t('credential.checking')}</p>
+        <Loading />
+      </section>
+    );
+  }
+
+  if (!verdict.valid) {
+    return (
+      <section class="page credential-page" aria-live="polite">
+        <h1 data-testid="credential-failed">{t('credential.failedTitle')}</h1>
+        <p class="state state-error" role="alert">
+          {t('credential.failedLead')}
+        </p>
+        <VerdictView verdict={verdict} kind="credential" payload={props.payload} types={props.types} issuers={props.issuers} />
+      </section>
+    );
+  }
+
+  return <CertificateDocument jws={jws} payload={props.payload} types={props.types} issuers={props.issuers} portal={props.portal} />;
+}
+
+/** A credential the ledger vouched for, as the document it replaces. */
+function CertificateDocument(props: { jws: string; payload: CredentialPayload; types?: CertificateType[]; issuers?: IssuerSummary[]; portal: Loaded<PortalInfo> }) {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const { jws, payload, portal } = props;
+  const certId = certIdOf(payload);
+
+  const download = useMemo(() => URL.createObjectURL(new Blob([jws], { type: 'application/vc+jwt' })), [jws]);
+  useEffect(() => () => URL.revokeObjectURL(download), [download]);
+
   const typeId = typeof payload.certificateType === 'string' ? payload.certificateType : undefined;
-  const type = types.data?.find((x) => x.type === typeId);
+  const type = props.types?.find((x) => x.type === typeId);
   const typeName = type ? titleIn(type.title, i18n.lang) : (typeId ?? t('credential.title'));
   const holder = holderOf(payload);
   const issuerId = typeof payload.issuer === 'object' ? payload.issuer?.id : payload.issuer;
-  const issuerName = issuerNameOf(payload) ?? issuers.data?.find((x) => issuerId?.endsWith(`:${x.mspId}`))?.name ?? issuerId ?? '';
+  const issuerName = issuerNameOf(payload) ?? props.issuers?.find((x) => issuerId?.endsWith(`:${x.mspId}`))?.name ?? issuerId ?? '';
   const baseUrl = portal.data !== undefined || portal.error !== undefined ? baseUrlOf(portal.data) : undefined;
 
   return (
     <section class="page credential-page">
+      <p class="state state-ok no-print" data-testid="credential-verified">
+        <span aria-hidden="true">✓ </span>
+        {t('credential.verified')}
+      </p>
       <div class="toolbar no-print">
         <button type="button" data-testid="credential-print" onClick={() => window.print()}>
           {t('credential.print')}

@@ -7,7 +7,7 @@ import type { Verdict } from '../../lib/types';
 import { loadIssuers, loadTypes } from './catalog';
 import { sha256Hex } from './credential-data';
 import { CredentialInputForm } from './credential-input';
-import { VerdictView } from './verdict-view';
+import { UnreachableNotice, VerdictView } from './verdict-view';
 import './public.css';
 
 /** The digest in the fragment (`#d=<64 hex>`), lowercased; undefined when missing or malformed. */
@@ -60,15 +60,7 @@ export default function ShortLinkPage() {
             {t('verify.short.incomplete')}
           </p>
         ) : unreachable ? (
-          <div class="state state-unreachable" role="alert" data-testid="verify-unreachable">
-            <p>
-              <strong>{t('verify.unreachableTitle')}</strong>
-            </p>
-            <p>{t('verify.unreachable')}</p>
-            <button type="button" class="secondary" onClick={verdict.reload}>
-              {t('state.retry')}
-            </button>
-          </div>
+          <UnreachableNotice onRetry={verdict.reload} />
         ) : verdict.error !== undefined ? (
           <ErrorNotice error={verdict.error} onRetry={verdict.reload} />
         ) : verdict.loading || verdict.data === undefined ? (

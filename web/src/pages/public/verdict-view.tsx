@@ -243,3 +243,24 @@ export function StatusBadge(props: { status: string }) {
   const cls = props.status === 'active' ? 'badge-ok' : props.status === 'suspended' || props.status === 'unknown' ? 'badge-warn' : 'badge-bad';
   return <span class={`badge ${cls}`}>{has(`verify.status.${props.status}`) ? t(`verify.status.${props.status}`) : props.status}</span>;
 }
+
+/**
+ * The ledger could not be reached: the credential cannot be checked now. It
+ * never reads as "invalid" (verifiers act on that word, and a false one wrongs
+ * the holder). `children` replaces the general sentence when a page says more.
+ */
+export function UnreachableNotice(props: { onRetry: () => void; testId?: string; children?: ComponentChildren }) {
+  const { t } = useI18n();
+  const testId = props.testId ?? 'verify-unreachable';
+  return (
+    <div class="state state-unreachable" role="alert" data-testid={testId}>
+      <p>
+        <strong>{t('verify.unreachableTitle')}</strong>
+      </p>
+      <p>{props.children ?? t('verify.unreachable')}</p>
+      <button type="button" class="secondary" onClick={props.onRetry} data-testid={`${testId}-retry`}>
+        {t('state.retry')}
+      </button>
+    </div>
+  );
+}

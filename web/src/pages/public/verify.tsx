@@ -2,12 +2,13 @@ import { useLocation } from 'preact-iso';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ErrorNotice, Loading, useLoad } from '../../components/state';
 import { useI18n } from '../../i18n';
-import { api, ApiError } from '../../lib/api';
+import { ApiError } from '../../lib/api';
 import type { Verdict } from '../../lib/types';
 import { loadIssuers, loadTypes } from './catalog';
 import { decodePayload, readCredentialInput, type CredentialPayload } from './credential-data';
 import { CredentialInputForm, type HolderCheck } from './credential-input';
-import { VerdictView } from './verdict-view';
+import { UnreachableNotice, VerdictView } from './verdict-view';
+import { verifyCredential } from './verify-call';
 import './public.css';
 
 type Outcome =
@@ -41,9 +42,7 @@ export default function VerifyPage() {
     const mine = ++round.current;
     setOutcome({ state: 'checking' });
     try {
-      const body: { credential: string; holder?: HolderCheck } = { credential: jws };
-      if (holder !== undefined) body.holder = holder;
-      const verdict = await api<Verdict>('POST', '/api/v1/verify', { body, auth: false });
+      const verdict = await verifyCredential(jws, { holder });
       if (mine !== round.current) return;
       setOutcome({ state: 'done', verdict, payload: decodePayload(jws) });
     } catch (error) {
@@ -94,15 +93,7 @@ export default function VerifyPage() {
       <div class="verify-result" ref={result} aria-live="polite">
         {outcome.state === 'checking' && <Loading />}
         {outcome.state === 'unreachable' && (
-          <div class="state state-unreachable" role="alert" data-testid="verify-unreachable">
-            <p>
-              <strong>{t('verify.unreachableTitle')}</strong>
-            </p>
-            <p>{t('verify.unreachable')}</p>
-            <button type="button" class="secondary" onClick={outcome.retry}>
-              {t('state.retry')}
-            </button>
-          </div>
+          <UnreachableNotice onRetry={outcome.retry} />
         )}
         {outcome.state === 'error' && <ErrorNotice error={outcome.error} />}
         {outcome.state === 'done' && (

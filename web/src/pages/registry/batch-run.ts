@@ -12,7 +12,7 @@ import { isId } from '../../../../chaincode/src/validate';
 import { ApiError, request, seg } from '../../lib/api';
 import type { CertificateType } from '../../lib/types';
 import type { CsvFile, CsvRow } from './csv';
-import { buildClaims, fieldsOf, type FieldSpec } from './field-spec';
+import { buildClaims, fieldsOf, type FieldSpec, type PatternCheck } from './field-spec';
 import { checkHolder } from './holder';
 import { itemIndexOf, placeDetail, type PlacedProblem } from './server-errors';
 import { sha256Hex } from './words';
@@ -91,8 +91,8 @@ function asColumn(field: string): string {
   return field;
 }
 
-/** One row as a batch item, or its problems (each naming its column). */
-export function prepareRow(type: CertificateType, claimFields: readonly FieldSpec[], row: CsvRow): GoodRow | RowResult {
+/** One row as a batch item, or its problems (each naming its column); schema patterns are checked with `patterns` only. */
+export function prepareRow(type: CertificateType, claimFields: readonly FieldSpec[], row: CsvRow, patterns?: PatternCheck): GoodRow | RowResult {
   const v = row.values;
   const problems: PlacedProblem[] = [];
   const id = v.id ?? '';
@@ -101,7 +101,7 @@ export function prepareRow(type: CertificateType, claimFields: readonly FieldSpe
   if (!(ID_TYPES as readonly string[]).includes(idType)) problems.push({ field: 'idType', problem: { key: 'enum', values: { values: ID_TYPES.join(', ') } } });
   const holder = checkHolder({ idType, idNumber: v.idNumber ?? '', name: v.name ?? '' }, { nameRequired: true });
   for (const [k, p] of Object.entries(holder.problems)) if (!(k === 'holder.idNumber' && problems.some((x) => x.field === 'idType'))) problems.push({ field: asColumn(k), problem: p });
-  const built = buildClaims(claimFields, v);
+  const built = buildClaims(claimFields, v, patterns);
   for (const [k, p] of Object.entries(built.problems)) problems.push({ field: k, problem: p });
   if (row.extraCells > 0) problems.push({ problem: { key: 'extraCells', values: { n: row.extraCells } } });
   const item: Record<string, unknown> = { id, type: type.type, holder: { idType, idNumber: holder.idNumber, name: (v.name ?? '').trim() }, claims: built.claims };
@@ -121,13 +121,13 @@ export function prepareRow(type: CertificateType, claimFields: readonly FieldSpe
 }
 
 /** Every row checked: the rows to send, and the outcome of each row (failures already final). */
-export function prepareFile(type: CertificateType, csv: CsvFile): { good: GoodRow[]; results: RowResult[] } {
+export function prepareFile(type: CertificateType, csv: CsvFile, patterns?: PatternCheck): { good: GoodRow[]; results: RowResult[] } {
   const { claimFields } = columnsOf(type);
   const good: GoodRow[] = [];
   const results: RowResult[] = [];
   const firstLine = new Map<string, number>();
   for (const row of csv.rows) {
-    const r = prepareRow(type, claimFields, row);
+    const r = prepareRow(type, claimFields, row, patterns);
     if ('item' in r) {
       // A chunk holding the same id twice would be refused whole: the later rows fail here.
       const at = firstLine.get(r.id);

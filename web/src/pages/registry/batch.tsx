@@ -1,11 +1,12 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { errorText, Show } from '../../components/state';
+import { errorText, Show, useLoad } from '../../components/state';
 import { useI18n, type I18n } from '../../i18n';
 import type { CertificateType } from '../../lib/types';
 import { CHUNK_SIZE, csvCanIssue, fileProblem, prepareFile, runBatch, templateColumns, type FileProblem, type RowResult, type RowStatus } from './batch-run';
 import { decodeText, parseCsv, toCsv, type CsvFile } from './csv';
 import { describe, Field } from './form-bits';
 import { issuableTypes } from './issue';
+import { loadPatternCheck } from './pattern-engine';
 import { useTypes } from './types-context';
 import { InsecureContextError, problemText, sha256Hex, titleIn } from './words';
 
@@ -95,12 +96,14 @@ function Batch(props: { types: CertificateType[] }) {
     [],
   );
 
+  // Schema patterns are checked with the linear-time engine, loaded with the page; the rows wait for it.
+  const patterns = useLoad(() => loadPatternCheck(), []);
   // Checking every row is the costly part: once per file and type, not on every progress update.
   const checked = useMemo(() => {
-    if (!type || !file) return undefined;
+    if (!type || !file || patterns.loading) return undefined;
     const problem = fileProblem(type, file.csv);
-    return { problem, prepared: problem ? undefined : prepareFile(type, file.csv) };
-  }, [type, file]);
+    return { problem, prepared: problem ? undefined : prepareFile(type, file.csv, patterns.data) };
+  }, [type, file, patterns.loading, patterns.data]);
   const problem = checked?.problem;
   const prepared = checked?.prepared;
   const badRows = prepared?.results.filter((r) => r.status === 'failed') ?? [];

@@ -151,18 +151,11 @@ function boundsProblem(spec: FieldSpec, n: number): Problem | undefined {
   return undefined;
 }
 
-function stringProblem(spec: FieldSpec, s: string): Problem | undefined {
+function stringProblem(spec: FieldSpec, s: string, patterns: PatternCheck | undefined): Problem | undefined {
   if (spec.minLength !== undefined && length(s) < spec.minLength) return { key: 'minLength', values: { n: spec.minLength } };
   if (spec.maxLength !== undefined && length(s) > spec.maxLength) return { key: 'maxLength', values: { n: spec.maxLength } };
-  if (spec.pattern !== undefined) {
-    let re: RegExp | undefined;
-    try {
-      re = new RegExp(spec.pattern, 'u');
-    } catch {
-      // A pattern the browser cannot read is left to the ledger, which checks it anyway.
-    }
-    if (re && !re.test(s)) return { key: 'pattern' };
-  }
+  // Without the linear-time engine, or for a pattern it cannot run, the ledger decides (it checks every pattern anyway).
+  if (spec.pattern !== undefined && patterns?.(spec.pattern, s) === false) return { key: 'pattern' };
   if (spec.format === IDENTIFIER_FORMATS.creditCode && !isCreditCode(s)) return { key: 'creditCode' };
   if (spec.format === IDENTIFIER_FORMATS.residentId && !isResidentIdNumber(normaliseDocumentNumber(s))) return { key: 'idNumber' };
   if (spec.format === 'email' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s)) return { key: 'email' };
@@ -170,11 +163,21 @@ function stringProblem(spec: FieldSpec, s: string): Problem | undefined {
 }
 
 /**
+ * Tests a value against a schema `pattern` in linear time: true or false, or
+ * undefined when it cannot tell (the ledger then decides). Schema patterns
+ * come from whoever registered the type, so they are never run with the
+ * browser's backtracking RegExp: see schema-pattern.ts, loaded with
+ * pattern-engine.ts.
+ */
+export type PatternCheck = (pattern: string, value: string) => boolean | undefined;
+
+/**
  * One non-empty entry (already trimmed) as the value the claims carry, or
  * why not. Identifier formats are normalised (half-width, upper case, no
- * spaces) because the ledger compares them in that form.
+ * spaces) because the ledger compares them in that form. `pattern` is
+ * checked only with `patterns`.
  */
-export function checkValue(spec: FieldSpec, raw: string): { value: unknown } | { problem: Problem } {
+export function checkValue(spec: FieldSpec, raw: string, patterns?: PatternCheck): { value: unknown } | { problem: Problem } {
   switch (spec.kind) {
     case 'integer': {
       if (!/^[+-]?\d+$/.test(raw) || !Number.isSafeInteger(Number(raw))) return { problem: { key: 'integer' } };
@@ -205,7 +208,7 @@ export function checkValue(spec: FieldSpec, raw: string): { value: unknown } | {
     case 'string': {
       const isIdentifier = spec.format === IDENTIFIER_FORMATS.creditCode || spec.format === IDENTIFIER_FORMATS.residentId;
       const s = isIdentifier ? normaliseDocumentNumber(raw) : raw;
-      const p = stringProblem(spec, s);
+      const p = stringProblem(spec, s, patterns);
       return p ? { problem: p } : { value: s };
     }
     default:
@@ -223,8 +226,9 @@ export interface BuiltClaims {
  * Builds the claims object from entries keyed by field path. An empty entry
  * is an absent claim (the schema decides whether that is allowed). A nested
  * object is sent when it is required or when any of its fields is filled in.
+ * Schema patterns are checked only with `patterns` (see {@link PatternCheck}).
  */
-export function buildClaims(fields: readonly FieldSpec[], entries: Readonly<Record<string, string | undefined>>): BuiltClaims {
+export function buildClaims(fields: readonly FieldSpec[], entries: Readonly<Record<string, string | undefined>>, patterns?: PatternCheck): BuiltClaims {
   const problems: Record<string, Problem> = {};
   const walk = (specs: readonly FieldSpec[]): Record<string, unknown> => {
     const out: Record<string, unknown> = {};
@@ -243,7 +247,7 @@ export function buildClaims(fields: readonly FieldSpec[], entries: Readonly<Reco
         if (spec.required) problems[spec.path] = { key: 'required' };
         continue;
       }
-      const r = checkValue(spec, raw);
+      const r = checkValue(spec, raw, patterns);
       if ('problem' in r) problems[spec.path] = r.problem;
       else out[spec.name] = r.value;
     }

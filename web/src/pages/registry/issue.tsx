@@ -5,9 +5,10 @@ import { errorText, Show } from '../../components/state';
 import { useI18n } from '../../i18n';
 import { ApiError, api } from '../../lib/api';
 import type { CertificateRecord, CertificateType } from '../../lib/types';
-import { buildClaims, fieldsOf, formCanIssue, withOffset, type FieldSpec, type Problem } from './field-spec';
+import { buildClaims, fieldsOf, formCanIssue, withOffset, type FieldSpec, type PatternCheck, type Problem } from './field-spec';
 import { describe, Field, SchemaFields, without } from './form-bits';
 import { checkHolder, EMPTY_HOLDER, HolderFields, type HolderEntry } from './holder';
+import { loadPatternCheck } from './pattern-engine';
 import { useTypes } from './types-context';
 import { placeDetail, splitPlaced } from './server-errors';
 import { CIVIL_MSP, problemText, randomToken, sha256Hex, titleIn } from './words';
@@ -81,6 +82,13 @@ function IssueForm(props: { types: CertificateType[] }) {
   // One token per visit of the form: a double click or a retry of the same body meets the first answer instead of issuing twice.
   const nonce = useRef(randomToken());
   const formRef = useRef<HTMLFormElement>(null);
+  // Set from the first click until the call ends, so a second click while the pattern engine loads sends nothing.
+  const submitting = useRef(false);
+
+  // The linear-time engine for schema patterns is loaded with the form, so it is there by the first submit.
+  useEffect(() => {
+    void loadPatternCheck();
+  }, []);
 
   useEffect(() => {
     if (focusFirst === 0) return;
@@ -101,7 +109,7 @@ function IssueForm(props: { types: CertificateType[] }) {
     setTop([]);
   };
 
-  const validate = (): { body?: Record<string, unknown>; problems: Record<string, Problem> } => {
+  const validate = (patterns: PatternCheck | undefined): { body?: Record<string, unknown>; problems: Record<string, Problem> } => {
     const problems: Record<string, Problem> = {};
     if (!type) {
       problems.type = { key: 'required' };
@@ -109,7 +117,7 @@ function IssueForm(props: { types: CertificateType[] }) {
     }
     const h = checkHolder(holder, { nameRequired: true });
     Object.assign(problems, h.problems);
-    const built = buildClaims(fields, claims);
+    const built = buildClaims(fields, claims, patterns);
     for (const [path, p] of Object.entries(built.problems)) problems[`claims.${path}`] = p;
     const id = certId.trim();
     if (id !== '' && !isId(id)) problems.id = { key: 'id' };
@@ -132,8 +140,17 @@ function IssueForm(props: { types: CertificateType[] }) {
 
   const submit = async (e: Event) => {
     e.preventDefault();
-    if (busy) return;
-    const { body, problems } = validate();
+    if (busy || submitting.current) return;
+    submitting.current = true;
+    try {
+      await send();
+    } finally {
+      submitting.current = false;
+    }
+  };
+
+  const send = async () => {
+    const { body, problems } = validate(await loadPatternCheck());
     setErrors(problems);
     if (!body) {
       setTop([{ fix: Object.keys(problems).length }]);
