@@ -61,18 +61,20 @@ export interface Problem {
   txId?: string;
 }
 
-/** Sends a problem+json answer. */
-export function sendProblem(res: Response, code: ErrorCode, detail: string, extra: { txId?: string } = {}): void {
+/** Sends a problem+json answer; `retryAfterSeconds` becomes a Retry-After header, for a 429 or 503 that will pass. */
+export function sendProblem(res: Response, code: ErrorCode, detail: string, extra: { txId?: string; retryAfterSeconds?: number } = {}): void {
   const status = STATUS[code];
+  const { retryAfterSeconds, ...fields } = extra;
   const body: Problem = {
     type: `https://civic-ledger.example/problems/${code.toLowerCase().replace(/_/g, '-')}`,
     title: TITLES[status] ?? 'Error',
     status,
     detail,
     code,
-    ...extra,
+    ...fields,
   };
   if (status === 401) res.set('WWW-Authenticate', 'Bearer');
+  if (retryAfterSeconds !== undefined) res.set('Retry-After', String(retryAfterSeconds));
   res.status(status).type('application/problem+json').json(body);
 }
 
