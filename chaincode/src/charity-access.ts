@@ -46,7 +46,17 @@ export function mayAuditSome(c: CallerView): boolean {
  * that supervises charities.
  */
 export function mayRead(c: CallerView, charityId: string): boolean {
-  return mayAudit(c, charityId) || (c.mspId === MSP.civil && c.roles.includes('registrar'));
+  return mayAudit(c, charityId) || supervisesCharities(c);
+}
+
+/** The civil-affairs registrar, which supervises every charity. */
+function supervisesCharities(c: CallerView): boolean {
+  return c.mspId === MSP.civil && c.roles.includes('registrar');
+}
+
+/** Whether the caller may read some charity's records at all (see {@link mayRead}): else none of them need be read for it. */
+export function mayReadSome(c: CallerView): boolean {
+  return mayAuditSome(c) || supervisesCharities(c);
 }
 
 /**

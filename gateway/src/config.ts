@@ -34,6 +34,15 @@ export interface Config {
   logLevel: LogLevel;
   /** When set, `/metrics` answers only `Authorization: Bearer <metricsToken>`. */
   metricsToken?: string;
+  /** Bounds of `GET /api/v1/events`: each open stream holds a socket and a ledger subscription. */
+  events: {
+    /** Open streams of one user, by token `sub` and `org` (EVENTS_MAX_STREAMS_PER_USER). */
+    maxStreamsPerUser: number;
+    /** Open streams of the whole gateway (EVENTS_MAX_STREAMS). */
+    maxStreams: number;
+    /** A stream whose client takes none of its data for this long is closed; it resumes with Last-Event-ID (EVENTS_STALL_TIMEOUT_MS). */
+    stallTimeoutMs: number;
+  };
 }
 
 /** The levels LOG_LEVEL accepts, most severe first; `silent` logs nothing. */
@@ -150,6 +159,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError('METRICS_TOKEN must be 16 to 256 characters from A-Z a-z 0-9 . _ ~ + / = -');
   }
 
+  const events = {
+    maxStreamsPerUser: int(env, 'EVENTS_MAX_STREAMS_PER_USER', 5, 1, 1000),
+    maxStreams: int(env, 'EVENTS_MAX_STREAMS', 200, 1, 100_000),
+    stallTimeoutMs: int(env, 'EVENTS_STALL_TIMEOUT_MS', 30_000, 100, 600_000),
+  };
+
   return {
     port,
     host,
@@ -171,6 +186,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     checkDeterminism: oneOf(env, 'EMBEDDED_CHECK_DETERMINISM', ['0', '1'] as const, '0') === '1',
     logLevel,
     metricsToken,
+    events,
   };
 }
 

@@ -8,7 +8,7 @@ import { createAuthenticator } from './auth/authenticator';
 import { loadDevKey } from './auth/dev-key';
 import { IssuerKeyStore } from './credentials/issuer-keys';
 import { Pseudonyms } from './credentials/holder-ref';
-import { newServiceState, type DomainContext } from './domain/context';
+import { eventBufferedBytes, newServiceState, type DomainContext } from './domain/context';
 import { bootstrapLedger } from './domain/bootstrap';
 import { IdempotencyStore } from './api/idempotency';
 import { makePrivateDir, readOrCreateJson } from './fs-store';
@@ -73,6 +73,7 @@ export async function openService(config: Config, options: ServiceOptions = {}):
     const wallet = new Wallet(path.join(config.dataDir, 'wallet'), ledger.certificateAuthorities);
     const keyStores = new Map<string, IssuerKeyStore>();
     for (const msp of ledger.certificateAuthorities.keys()) keyStores.set(msp, await IssuerKeyStore.open(config.dataDir, msp));
+    const state = newServiceState();
     const ctx: DomainContext = {
       config,
       ledger,
@@ -80,8 +81,8 @@ export async function openService(config: Config, options: ServiceOptions = {}):
       keyStores,
       pseudonyms: new Pseudonyms(await loadPepper(config)),
       serviceIdentity: await wallet.identity(gatewayMsp, SERVICE_USERS.reader, { role: '' }),
-      state: newServiceState(),
-      metrics: new ServiceMetrics(() => ledger.height()),
+      state,
+      metrics: new ServiceMetrics(() => ledger.height(), () => eventBufferedBytes(state)),
     };
     const admin = await wallet.identity(gatewayMsp, SERVICE_USERS.admin, { role: 'admin,issuer,registrar' });
     // Every org this gateway signs for gets an active key, so any org a type authorises can issue it.

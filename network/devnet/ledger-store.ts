@@ -269,6 +269,14 @@ export class LedgerStore {
     return buf === undefined ? undefined : decodeBlock(buf);
   }
 
+  /** Blocks [from, to) in one batched read, transactions as stored bytes; undefined where a block is not there. */
+  async getRawBlocks(from: number, to: number): Promise<Array<RawBlock | undefined>> {
+    const keys: string[] = [];
+    for (let n = from; n < to; n++) keys.push(blockKey(n));
+    if (keys.length === 0) return [];
+    return (await this.#db.getMany(keys)).map((buf) => (buf === undefined ? undefined : decodeRawBlock(buf)));
+  }
+
   /** One transaction's envelope and code, read from its block. */
   async getBlockTransaction(blockNum: number, txNum: number): Promise<{ envelope: string; validationCode: ValidationCode } | undefined> {
     const buf = await this.getRawBlock(blockNum);

@@ -227,3 +227,43 @@ export function assembleTransaction(
     endorsements,
   };
 }
+
+const ENVELOPE_START = Buffer.from('{"proposal":{');
+const TXID_AT = Buffer.from('"txId":"');
+const EVENT_AT = Buffer.from(',"event":');
+const ENDORSEMENTS_AT = Buffer.from(',"endorsements":');
+const QUOTE = 0x22;
+const CLOSE_BRACE = 0x7d;
+
+function isEventField(v: unknown): v is ProposalResponsePayload['event'] {
+  if (v === null) return true;
+  const e = v as { name?: unknown; payload?: unknown } | undefined;
+  return typeof e === 'object' && typeof e.name === 'string' && typeof e.payload === 'string';
+}
+
+/**
+ * The transaction id and chaincode event of a stored envelope, cut out of
+ * its bytes as the validator cuts out the signed parts: the envelope is
+ * spliced by {@link assembleTransaction}, the event is the response's last
+ * field (just before `,"endorsements":`) and the txId the proposal's third,
+ * so the arguments and the read-write set, most of an import's megabytes,
+ * are never decoded. Inside JSON strings every quote is escaped, so these
+ * markers can only be the envelope's own. An envelope of another shape is
+ * decoded whole.
+ */
+export function envelopeEvent(envelope: Buffer): { txId: string; event: ProposalResponsePayload['event'] } {
+  const endorsementsAt = envelope.lastIndexOf(ENDORSEMENTS_AT);
+  const eventAt = endorsementsAt < 0 ? -1 : envelope.lastIndexOf(EVENT_AT, endorsementsAt);
+  const txIdAt = envelope.indexOf(TXID_AT) + TXID_AT.length;
+  if (eventAt > 0 && txIdAt > TXID_AT.length && envelope[endorsementsAt - 1] === CLOSE_BRACE && envelope.subarray(0, ENVELOPE_START.length).equals(ENVELOPE_START)) {
+    try {
+      const event = JSON.parse(envelope.toString('utf8', eventAt + EVENT_AT.length, endorsementsAt - 1)) as unknown;
+      const txId = envelope.toString('latin1', txIdAt, envelope.indexOf(QUOTE, txIdAt));
+      if (isEventField(event) && /^[0-9a-f]{64}$/.test(txId)) return { txId, event };
+    } catch {
+      // Not that shape after all: decoded whole below.
+    }
+  }
+  const env = JSON.parse(envelope.toString('utf8')) as TransactionEnvelope;
+  return { txId: env.response.txId, event: env.response.event };
+}

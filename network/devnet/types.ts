@@ -83,6 +83,11 @@ export interface ChaincodeEvent {
   payload: Uint8Array;
 }
 
+/** A chaincode event read back from a stored block, with its place among that block's events. */
+export interface StoredChaincodeEvent extends ChaincodeEvent {
+  index: number;
+}
+
 /** A transaction as the audit views it. */
 export interface TransactionInfo {
   txId: string;
@@ -124,8 +129,13 @@ export interface Devnet {
   transactionBlock(txId: string): Promise<number | undefined>;
   verifyChain(): Promise<ChainVerification>;
   onEvent(listener: (event: ChaincodeEvent) => void): () => void;
-  /** The chaincode events of blocks [from, to), read back from the stored blocks, in block and transaction order. */
-  storedEvents(from: number, to: number): AsyncGenerator<ChaincodeEvent>;
+  /**
+   * The chaincode events of blocks [from, to), read back from the stored
+   * blocks in one batched read, in block and transaction order, up to the
+   * first block not there. With `names`, only events of those names; the
+   * others still count in each event's `index`.
+   */
+  storedEvents(from: number, to: number, options?: { names?: ReadonlySet<string> }): Promise<StoredChaincodeEvent[]>;
   close(): Promise<void>;
 }
 

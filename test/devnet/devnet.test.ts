@@ -5,6 +5,8 @@ import { expect, use } from 'chai';
 import chaiAsPromised from 'chai-as-promised';
 import { Level } from 'level';
 import { CommitError, EndorseError, type ChaincodeEvent, type Devnet } from '../../network/devnet';
+import { envelopeEvent, type TransactionEnvelope } from '../../network/devnet/transaction';
+import type { StoredChaincodeEvent } from '../../network/devnet/types';
 import { decodeBlock, encodeBlock } from '../../network/devnet/block-codec';
 import { computeBlockHash, computeDataHash } from '../../network/devnet/chain';
 import { storeKeyOfBlock } from '../../network/devnet/ledger-store';
@@ -294,6 +296,49 @@ describe('devnet', function () {
       ]);
       const committed = results.find((r) => r.status === 'fulfilled') as PromiseFulfilledResult<{ txId: string }>;
       expect(events.map((e) => e.txId)).to.deep.equal([committed.value.txId]);
+    });
+  });
+
+  describe('stored events', () => {
+    it('reads them back as decoding every envelope whole would, each with its place among its block\'s events', async () => {
+      await Promise.all(['a', 'b', 'c'].map((k) => devnet.submit(alice, 'Fixture:Count', [k])));
+      await devnet.submit(alice, 'Fixture:Put', ['quiet', 'no event']);
+      await devnet.submit(alice, 'Fixture:Count', ['d']);
+      const height = await devnet.height();
+      const shown = (events: StoredChaincodeEvent[]) => events.map((e) => ({ ...e, payload: Buffer.from(e.payload).toString('base64') }));
+      const got = shown(await devnet.storedEvents(0, height));
+      const paged = [];
+      for (let n = 0; n < height; n += 2) paged.push(...shown(await devnet.storedEvents(n, n + 2)));
+      expect(shown(await devnet.storedEvents(0, height, { names: new Set(['Other']) }))).to.deep.equal([]);
+      expect(shown(await devnet.storedEvents(0, height, { names: new Set([COUNTED_EVENT]) }))).to.deep.equal(got);
+      await devnet.close();
+
+      const whole = [];
+      for (let n = 1; n < height; n++) {
+        const block = await readRawBlock(dir, n);
+        let index = 0;
+        for (const [txNum, envelope] of block.data.entries()) {
+          const env = JSON.parse(envelope) as TransactionEnvelope;
+          if (block.metadata.validationCodes[txNum] !== 'VALID' || !env.response.event) continue;
+          whole.push({ blockNumber: n, index: index++, txId: env.response.txId, chaincodeName: devnet.chaincodeName, eventName: env.response.event.name, payload: env.response.event.payload });
+          // An envelope of another shape is decoded whole, to the same event.
+          const { event, ...response } = env.response;
+          const { txId, ...afterTxId } = response;
+          const { response: asStored, ...rest } = env;
+          const reshaped = [
+            { ...env, response: { event, ...response } },
+            { ...env, response: { txId, event, ...afterTxId } },
+            { response: asStored, ...rest },
+          ];
+          for (const other of reshaped) expect(envelopeEvent(Buffer.from(JSON.stringify(other)))).to.deep.equal({ txId, event });
+          // The envelope as stored is not decoded whole: its event is found even when the rest is no JSON at all.
+          expect(envelopeEvent(Buffer.from(envelope.replace('{"proposal":{', '{"proposal":{"never-parsed":,')))).to.deep.equal({ txId, event });
+        }
+      }
+      expect(whole).to.have.length(4);
+      expect(got).to.deep.equal(whole);
+      expect(paged).to.deep.equal(whole);
+      devnet = await open(dir);
     });
   });
 

@@ -12,6 +12,7 @@ const MAIN = path.resolve(__dirname, '../../gateway/src/main.js');
 const CONFIG_VARS = [
   'PORT', 'HOST', 'CIVIC_DATA_DIR', 'CIVIC_LEDGER', 'CIVIC_GATEWAY_ORG', 'CIVIC_PEPPER', 'PUBLIC_BASE_URL', 'BODY_LIMIT_BYTES',
   'AUTH_JWKS_URL', 'AUTH_ISSUER', 'AUTH_AUDIENCE', 'AUTH_MAX_TOKEN_TTL', 'MVCC_RETRIES', 'BLOCK_MAX_TX', 'BLOCK_TIMEOUT_MS', 'FABRIC_NETWORK_FILE', 'LOG_LEVEL', 'METRICS_TOKEN', 'EMBEDDED_CHECK_DETERMINISM',
+  'EVENTS_MAX_STREAMS_PER_USER', 'EVENTS_MAX_STREAMS', 'EVENTS_STALL_TIMEOUT_MS',
 ];
 
 /** loadConfig only resolves the directory; nothing is created there. */
@@ -26,6 +27,7 @@ describe('configuration', function () {
       expect(c.block).to.deep.equal({ maxTx: 500, timeoutMs: 10 });
       expect(c.auth).to.include({ issuer: 'civic-ledger-dev', audience: 'civic-ledger', maxTokenTtlSeconds: 43200 });
       expect(c.publicBaseUrl).to.equal('http://localhost:0');
+      expect(c.events).to.deep.equal({ maxStreamsPerUser: 5, maxStreams: 200, stallTimeoutMs: 30_000 });
     });
 
     it('accepts plausible values', function () {
@@ -36,6 +38,11 @@ describe('configuration', function () {
       expect(loadConfig({ ...BASE, PUBLIC_BASE_URL: 'http://10.0.0.7:8080' }).publicBaseUrl).to.equal('http://10.0.0.7:8080');
       expect(loadConfig({ ...BASE, BLOCK_TIMEOUT_MS: '1' }).block.timeoutMs).to.equal(1);
       expect(loadConfig({ ...BASE, AUTH_MAX_TOKEN_TTL: '3600' }).auth.maxTokenTtlSeconds).to.equal(3600);
+      expect(loadConfig({ ...BASE, EVENTS_MAX_STREAMS_PER_USER: '1', EVENTS_MAX_STREAMS: '10000', EVENTS_STALL_TIMEOUT_MS: '100' }).events).to.deep.equal({
+        maxStreamsPerUser: 1,
+        maxStreams: 10000,
+        stallTimeoutMs: 100,
+      });
       expect(loadConfig({ ...BASE, ...IDP }).auth).to.include({ jwksUrl: IDP.AUTH_JWKS_URL, issuer: IDP.AUTH_ISSUER, audience: IDP.AUTH_AUDIENCE });
       expect(loadConfig({ ...BASE, CIVIC_PEPPER: 'p'.repeat(32) }).pepper).to.equal('p'.repeat(32));
       expect(loadConfig({ ...BASE, CIVIC_LEDGER: 'fabric', FABRIC_NETWORK_FILE: __filename }).fabricNetworkFile).to.equal(__filename);
@@ -89,6 +96,11 @@ describe('configuration', function () {
       ['BLOCK_MAX_TX', { BLOCK_MAX_TX: '0' }],
       ['BLOCK_TIMEOUT_MS', { BLOCK_TIMEOUT_MS: '0' }],
       ['BLOCK_TIMEOUT_MS', { BLOCK_TIMEOUT_MS: '10001' }],
+      ['EVENTS_MAX_STREAMS_PER_USER', { EVENTS_MAX_STREAMS_PER_USER: '0' }],
+      ['EVENTS_MAX_STREAMS', { EVENTS_MAX_STREAMS: '1e3' }],
+      ['EVENTS_MAX_STREAMS', { EVENTS_MAX_STREAMS: '' }],
+      ['EVENTS_STALL_TIMEOUT_MS', { EVENTS_STALL_TIMEOUT_MS: '30s' }],
+      ['EVENTS_STALL_TIMEOUT_MS', { EVENTS_STALL_TIMEOUT_MS: '99' }],
       ['FABRIC_NETWORK_FILE', { FABRIC_NETWORK_FILE: '' }],
       ['FABRIC_NETWORK_FILE', { CIVIC_LEDGER: 'fabric', FABRIC_NETWORK_FILE: '/nonexistent/civic/network.json' }],
     ];

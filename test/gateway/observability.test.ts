@@ -6,6 +6,7 @@ import type { SigningIdentity } from '../../network/pki/types';
 import { lowIncomeBody, newIdNumber } from '../conformance/certificates';
 import { startEmbedded } from '../support/gateway-harness';
 import { client, type Call } from '../support/http';
+import { sample, until } from '../support/poll';
 
 type Gateway = Awaited<ReturnType<typeof startEmbedded>>;
 
@@ -18,26 +19,6 @@ function logSink() {
     text: () => lines.join(''),
     parsed: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>),
   };
-}
-
-/** Request lines are written when the response closes, which may be just after the client has the answer. */
-async function until(ok: () => boolean | Promise<boolean>, what: string, ms = 2000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await ok())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-/** The value of the sample `name` whose labels include all of `labels`, or undefined. */
-function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
-  for (const line of text.split('\n')) {
-    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})? (\S+)$/.exec(line);
-    if (!m || m[1] !== name) continue;
-    const set = m[2] ?? '';
-    if (Object.entries(labels).every(([k, v]) => set.includes(`${k}="${v}"`))) return Number(m[3]);
-  }
-  return undefined;
 }
 
 describe('observability', function () {

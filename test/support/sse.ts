@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { parseSse, type SseEvent } from '../../cli/events';
 
 export type { SseEvent };
@@ -58,4 +59,43 @@ export async function openSse(url: string, headers: Record<string, string>): Pro
     },
     close: () => abort.abort(),
   };
+}
+
+/** An event stream whose client takes nothing until told to, as a stuck or malicious client would. */
+export interface StuckSseStream {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  /** Starts reading: everything the gateway sent before it closed the connection, as the events that arrived whole. */
+  drain(): Promise<SseEvent[]>;
+  close(): void;
+}
+
+/**
+ * Opens `GET path` as an event stream over `socketPath` (a Unix socket the
+ * gateway listens on) and stops reading as soon as the headers are in. Over a
+ * Unix socket the kernel holds some 200 KB for a reader that reads nothing;
+ * over loopback TCP it grows to megabytes, which would hide how much the
+ * gateway itself buffers until the ledger were far larger.
+ */
+export function openStuckSse(socketPath: string, path: string, headers: Record<string, string>): Promise<StuckSseStream> {
+  return new Promise((resolve, reject) => {
+    const req = http.get({ socketPath, path, headers: { accept: 'text/event-stream', ...headers } }, (res) => {
+      res.pause();
+      // A connection the gateway broke off ends with 'aborted' and an error; what came before it counts.
+      res.on('error', () => undefined);
+      resolve({
+        status: res.statusCode ?? 0,
+        headers: res.headers,
+        drain: () =>
+          new Promise((done) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (d: Buffer) => chunks.push(d));
+            res.once('close', () => done(parseSse(Buffer.concat(chunks).toString('utf8')).events));
+            res.resume();
+          }),
+        close: () => req.destroy(),
+      });
+    });
+    req.on('error', reject);
+  });
 }

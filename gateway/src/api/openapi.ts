@@ -317,6 +317,7 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
               content: { 'text/event-stream': { schema: { type: 'string' } } },
             },
             ...errors,
+            '429': problem('RATE_LIMITED: the user (EVENTS_MAX_STREAMS_PER_USER) or the gateway (EVENTS_MAX_STREAMS) has as many streams open as allowed; Retry-After says when to try again'),
           },
         },
       },

@@ -61,18 +61,20 @@ export interface Problem {
   txId?: string;
 }
 
-/** Sends a problem+json answer. */
-export function sendProblem(res: Response, code: ErrorCode, detail: string, extra: { txId?: string } = {}): void {
+/** Sends a problem+json answer; `retryAfterSeconds` becomes a Retry-After header, for a 429 or 503 that will pass. */
+export function sendProblem(res: Response, code: ErrorCode, detail: string, extra: { txId?: string; retryAfterSeconds?: number } = {}): void {
   const status = STATUS[code];
+  const { retryAfterSeconds, ...fields } = extra;
   const body: Problem = {
     type: `https://civic-ledger.example/problems/${code.toLowerCase().replace(/_/g, '-')}`,
     title: TITLES[status] ?? 'Error',
     status,
     detail,
     code,
-    ...extra,
+    ...fields,
   };
   if (status === 401) res.set('WWW-Authenticate', 'Bearer');
+  if (retryAfterSeconds !== undefined) res.set('Retry-After', String(retryAfterSeconds));
   res.status(status).type('application/problem+json').json(body);
 }
 
@@ -106,8 +108,10 @@ export function errorHandler(log: (msg: string, err: unknown, res?: Response) =>
     if (res.headersSent) return next(err);
     if (err instanceof CodedError) {
       if (err.code === 'INTERNAL') log('ledger failure', err, res);
-      if (err.retryAfter !== undefined) res.set('Retry-After', String(Math.max(1, Math.ceil(err.retryAfter))));
-      return sendProblem(res, err.code, err.detail, err.txId ? { txId: err.txId } : {});
+      return sendProblem(res, err.code, err.detail, {
+        ...(err.txId ? { txId: err.txId } : {}),
+        ...(err.retryAfter !== undefined ? { retryAfterSeconds: Math.max(1, Math.ceil(err.retryAfter)) } : {}),
+      });
     }
     if (err instanceof AuthError) return sendProblem(res, 'UNAUTHENTICATED', err.message);
     const e = (err ?? {}) as HttpLikeError;

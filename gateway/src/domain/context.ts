@@ -40,7 +40,23 @@ export interface ServiceState {
   /** Signed status lists, by org, purpose, list, block height and key. */
   readonly statusLists: Map<string, ServedStatusList>;
   /** Open event streams (GET /api/v1/events). */
-  readonly eventStreams: Set<object>;
+  readonly eventStreams: Set<EventStream>;
+}
+
+/** One open event stream, as the bounds and metrics see it. */
+export interface EventStream {
+  /** Whose it is: the token's `org` and `sub`. */
+  readonly owner: string;
+  readonly started: number;
+  /** Bytes written to it that its client has not taken yet. */
+  bufferedBytes(): number;
+}
+
+/** Bytes written to all open event streams and not yet taken by their clients. */
+export function eventBufferedBytes(state: ServiceState): number {
+  let n = 0;
+  for (const s of state.eventStreams) n += s.bufferedBytes();
+  return n;
 }
 
 /** Fresh, empty service state. */

@@ -1,4 +1,4 @@
-import { mayRead, type CallerView } from '../../../chaincode/src/charity-access';
+import { mayRead, mayReadSome, type CallerView } from '../../../chaincode/src/charity-access';
 import { invalid } from '../../../chaincode/src/errors';
 import { EVENTS } from '../../../chaincode/src/events';
 import type { LedgerEvent } from '../ledger';
@@ -77,25 +77,65 @@ function recordsOf(name: string, p: Payload): Array<[EventType, Payload]> {
   }
 }
 
+/** Which API events each chaincode event can announce. */
+const TYPES_OF: Readonly<Record<string, readonly EventType[]>> = {
+  [EVENTS.certificateIssued]: ['certificate.issued'],
+  [EVENTS.certificatesIssued]: ['certificate.issued'],
+  [EVENTS.certificateStatusChanged]: ['certificate.suspended', 'certificate.reinstated', 'certificate.revoked'],
+  [EVENTS.certificateTypeRegistered]: ['certificate-type.registered'],
+  [EVENTS.issuerKeyRegistered]: ['issuer-key.rotated'],
+  [EVENTS.charityRegistered]: ['charity.registered'],
+  [EVENTS.projectCreated]: ['project.created'],
+  [EVENTS.donationRecorded]: ['donation.recorded'],
+  [EVENTS.donationsImported]: ['donation.recorded'],
+  [EVENTS.disbursementRecorded]: ['disbursement.recorded'],
+};
+
+/** The types whose records belong to a charity: only those who may read that charity see them. */
+const CHARITY_TYPES: ReadonlySet<EventType> = new Set(['project.created', 'donation.recorded', 'disbursement.recorded']);
+
+/**
+ * The chaincode events that can give `viewer` an event of `types`. The
+ * ledger skips the others before decoding their payloads: a `?types=`
+ * filter, and charities' records for a member who may read none of them,
+ * cost a replay no more than reading the envelopes.
+ */
+export function chaincodeEventsFor(viewer: CallerView, types?: ReadonlySet<EventType>): Set<string> {
+  const readsCharities = mayReadSome(viewer);
+  const wanted = (t: EventType): boolean => (!types || types.has(t)) && (readsCharities || !CHARITY_TYPES.has(t));
+  return new Set(Object.keys(TYPES_OF).filter((name) => TYPES_OF[name].some(wanted)));
+}
+
+/** Decides, from its type, charity and position alone, whether an API event goes out; the others are never built. */
+export type EventFilter = (type: EventType, charityId: string | undefined, position: EventPosition) => boolean;
+
 /**
  * The API events of one chaincode event, the `k`-th of its block: one per
  * record (a batch of 1,000 certificates is 1,000 events), each with the
- * transaction, block and time of the change.
+ * transaction, block and time of the change. Only those `keep` accepts are
+ * built.
  */
-export function apiEventsOf(e: LedgerEvent, k: number): ApiEvent[] {
+export function apiEventsOf(e: LedgerEvent, k: number, keep: EventFilter = () => true): ApiEvent[] {
   let p: Payload;
   try {
     p = JSON.parse(e.payload) as Payload;
   } catch {
     return [];
   }
-  return recordsOf(e.name, p).map(([type, fields], n) => ({
-    id: `${e.blockNumber}.${k}.${n}`,
-    position: { block: e.blockNumber, k, n },
-    type,
-    charityId: typeof fields.charityId === 'string' ? fields.charityId : undefined,
-    data: { type, ...fields, txId: e.txId, blockNumber: e.blockNumber, timestamp: p.timestamp },
-  }));
+  const out: ApiEvent[] = [];
+  recordsOf(e.name, p).forEach(([type, fields], n) => {
+    const position = { block: e.blockNumber, k, n };
+    const charityId = typeof fields.charityId === 'string' ? fields.charityId : undefined;
+    if (!keep(type, charityId, position)) return;
+    out.push({
+      id: `${e.blockNumber}.${k}.${n}`,
+      position,
+      type,
+      charityId,
+      data: { type, ...fields, txId: e.txId, blockNumber: e.blockNumber, timestamp: p.timestamp },
+    });
+  });
+  return out;
 }
 
 /** Reads an event id (`Last-Event-ID` or `?after=`), or VALIDATION_FAILED. */
@@ -120,39 +160,45 @@ export function parseEventTypes(v: unknown): ReadonlySet<EventType> | undefined 
   return new Set(types as EventType[]);
 }
 
-/** Whether `viewer` may see `e`: records of a charity by the rule that decides who reads them; others by every member. */
-export function visibleTo(viewer: CallerView, e: ApiEvent): boolean {
-  return e.charityId === undefined || mayRead(viewer, e.charityId);
+/** Whether `viewer` may see an event of `charityId`: records of a charity by the rule that decides who reads them; others by every member. */
+export function visibleTo(viewer: CallerView, charityId: string | undefined): boolean {
+  return charityId === undefined || mayRead(viewer, charityId);
 }
 
 /**
  * Streams committed changes to `send`, in commit order: after `after` when
  * given (from the ledger's blocks, then live, with no gap and no duplicate),
- * else from the next block on. Returns the function that stops it.
+ * else from the next block on. While a promise `send` returned is pending,
+ * nothing more is sent and the ledger reads no further. Returns the function
+ * that stops it; `onError` hears of a failure that ended the stream.
  */
 export async function streamEvents(
   ctx: DomainContext,
   options: { viewer: CallerView; after?: EventPosition; types?: ReadonlySet<EventType> },
-  send: (e: ApiEvent) => void,
+  send: (e: ApiEvent) => void | Promise<void>,
+  onError?: (err: unknown) => void,
 ): Promise<() => void> {
   const { viewer, after, types } = options;
   const fromBlock = after ? after.block : await ctx.ledger.height();
-  let block = -1;
-  let k = 0;
-  return ctx.ledger.subscribe(
-    (le) => {
-      if (le.blockNumber !== block) {
-        block = le.blockNumber;
-        k = 0;
-      } else {
-        k++;
-      }
-      for (const e of apiEventsOf(le, k)) {
-        if (after && !isAfter(e.position, after)) continue;
-        if (types && !types.has(e.type)) continue;
-        if (visibleTo(viewer, e)) send(e);
+  const names = chaincodeEventsFor(viewer, types);
+  // Nothing this viewer could be sent: no need to read the ledger at all.
+  if (names.size === 0) return () => undefined;
+  const keep: EventFilter = (type, charityId, position) =>
+    (!after || isAfter(position, after)) && (!types || types.has(type)) && visibleTo(viewer, charityId);
+  let stopped = false;
+  const unsubscribe = ctx.ledger.subscribe(
+    async (le) => {
+      for (const e of apiEventsOf(le, le.index, keep)) {
+        if (stopped) return;
+        const wait = send(e);
+        if (wait) await wait;
       }
     },
-    { fromBlock },
+    { fromBlock, names },
+    onError,
   );
+  return () => {
+    stopped = true;
+    unsubscribe();
+  };
 }

@@ -35,11 +35,27 @@ export interface ChainCheck {
 /** A chaincode event, delivered after commit in block order. */
 export interface LedgerEvent {
   blockNumber: number;
+  /** The event's place among its block's chaincode events, counting those a `names` filter left out. */
+  index: number;
   txId: string;
   name: string;
   /** The event payload (canonical JSON text). */
   payload: string;
 }
+
+/** What a subscriber wants of {@link Ledger.subscribe}. */
+export interface SubscribeOptions {
+  /** Replay the committed blocks from this one first; without it, only blocks committed from now on. */
+  fromBlock?: number;
+  /** Only events of these names; the others are skipped before their payload is decoded. */
+  names?: ReadonlySet<string>;
+}
+
+/**
+ * Receives one event. A returned promise holds back the next event until it
+ * settles: that is how a slow client keeps the backend from reading ahead.
+ */
+export type EventListener = (event: LedgerEvent) => void | Promise<void>;
 
 /** What a backend can do beyond the common interface. */
 export interface LedgerCapabilities {
@@ -70,11 +86,14 @@ export interface Ledger {
   transactionBlock(txId: string): Promise<number | undefined>;
   verifyChain(): Promise<ChainCheck>;
   /**
-   * Delivers chaincode events after commit, in block and transaction order;
-   * returns an unsubscribe function. With `fromBlock`, the events of every
-   * committed block from that one come first, then the live ones, with no
-   * gap and no duplicate; without it, only blocks committed from now on.
+   * Delivers chaincode events after commit, in block and transaction order,
+   * one at a time: while the listener's promise is pending, nothing more is
+   * delivered and no further blocks are read. Returns an unsubscribe
+   * function. With `fromBlock`, the events of every committed block from that
+   * one come first, then the live ones, with no gap and no duplicate; without
+   * it, only blocks committed from now on. `onError` hears of a failure that
+   * ended the subscription (the ledger closed, a block unreadable).
    */
-  subscribe(listener: (event: LedgerEvent) => void, options?: { fromBlock?: number }): () => void;
+  subscribe(listener: EventListener, options?: SubscribeOptions, onError?: (err: unknown) => void): () => void;
   close(): Promise<void>;
 }

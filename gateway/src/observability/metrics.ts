@@ -21,9 +21,16 @@ export class ServiceMetrics {
   readonly verifications: Counter<'valid' | 'failed_check'>;
   /** Clients subscribed to ledger events. */
   readonly eventSubscribers: Gauge;
+  /** Event streams refused for being past a bound, by which bound. */
+  readonly eventStreamsRefused: Counter<'bound'>;
+  /** Event streams closed because their client took no data for too long. */
+  readonly eventStreamsStalled: Counter;
 
-  /** @param height reads the ledger height when Prometheus scrapes. */
-  constructor(height: () => Promise<number>) {
+  /**
+   * @param height reads the ledger height when Prometheus scrapes.
+   * @param eventBufferedBytes reads the bytes written to event streams and not yet taken by their clients.
+   */
+  constructor(height: () => Promise<number>, eventBufferedBytes: () => number = () => 0) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
     this.httpDuration = new Histogram({
@@ -68,6 +75,25 @@ export class ServiceMetrics {
       help: 'Clients currently subscribed to ledger events',
       registers,
     });
+    new Gauge({
+      name: 'civic_events_buffered_bytes',
+      help: 'Bytes written to event streams that their clients have not taken yet',
+      registers,
+      collect() {
+        this.set(eventBufferedBytes());
+      },
+    });
+    this.eventStreamsRefused = new Counter({
+      name: 'civic_events_refused_total',
+      help: 'Event streams refused with 429, by the bound they would pass (user or gateway)',
+      labelNames: ['bound'] as const,
+      registers,
+    });
+    this.eventStreamsStalled = new Counter({
+      name: 'civic_events_stalled_total',
+      help: 'Event streams closed because their client took no data for EVENTS_STALL_TIMEOUT_MS',
+      registers,
+    });
   }
 
   /** Records one answered HTTP request. */
@@ -93,5 +119,15 @@ export class ServiceMetrics {
   /** Sets how many clients are subscribed to ledger events. */
   setEventSubscribers(n: number): void {
     this.eventSubscribers.set(n);
+  }
+
+  /** Counts an event stream refused at the per-user or the gateway-wide bound. */
+  eventStreamRefused(bound: 'user' | 'gateway'): void {
+    this.eventStreamsRefused.inc({ bound });
+  }
+
+  /** Counts an event stream closed for a client that stopped reading. */
+  eventStreamStalled(): void {
+    this.eventStreamsStalled.inc();
   }
 }

@@ -3,7 +3,7 @@ import { common } from '@hyperledger/fabric-protos';
 import { CommitError, EndorseError, GatewayError, connect, hash, type Contract, type Gateway, type Network, type ProposalOptions } from '@hyperledger/fabric-gateway';
 import { enrol } from '../../../../network/pki';
 import type { CertifiedKey, SigningIdentity } from '../../../../network/pki/types';
-import type { ChainCheck, Committed, Ledger, LedgerEvent, LedgerTransaction } from '../ledger';
+import type { ChainCheck, Committed, EventListener, Ledger, LedgerTransaction, SubscribeOptions } from '../ledger';
 import { FabricChainVerifier, blockHeaderHash } from './block-chain';
 import { ordererRootsOf } from './block-signatures';
 import { newNodeSigner } from './signer';
@@ -261,7 +261,13 @@ class FabricLedger implements Ledger {
     return undefined;
   }
 
-  subscribe(listener: (event: LedgerEvent) => void, options: { fromBlock?: number } = {}): () => void {
+  /**
+   * fabric-gateway's chaincode events, pulled one at a time: while the
+   * listener is busy nothing more is pulled, and gRPC flow control holds the
+   * peer back. Events of names not wanted are counted and skipped undecoded.
+   */
+  subscribe(listener: EventListener, options: SubscribeOptions = {}, onError?: (err: unknown) => void): () => void {
+    const { names } = options;
     let stop: (() => void) | undefined;
     let stopped = false;
     void (async () => {
@@ -269,14 +275,24 @@ class FabricLedger implements Ledger {
       const events = await this.#network(this.#reader).getChaincodeEvents(this.#o.chaincode, from);
       stop = () => events.close();
       if (stopped) return events.close();
+      let block = -1;
+      let index = -1;
       try {
         for await (const e of events) {
-          listener({ blockNumber: Number(e.blockNumber), txId: e.transactionId, name: e.eventName, payload: utf8(e.payload) });
+          if (stopped) break;
+          const blockNumber = Number(e.blockNumber);
+          index = blockNumber === block ? index + 1 : 0;
+          block = blockNumber;
+          if (names && !names.has(e.eventName)) continue;
+          await listener({ blockNumber, index, txId: e.transactionId, name: e.eventName, payload: utf8(e.payload) });
         }
-      } catch {
+      } catch (err) {
         // The stream ends with an error when closed; nothing to deliver after that.
+        if (!stopped) onError?.(toLedgerError(err));
       }
-    })();
+    })().catch((err: unknown) => {
+      if (!stopped) onError?.(toLedgerError(err));
+    });
     return () => {
       stopped = true;
       stop?.();
