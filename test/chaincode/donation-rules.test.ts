@@ -1,4 +1,5 @@
 import { expect, use } from 'chai';
+import { charityName } from '../support/names';
 import chaiAsPromised from 'chai-as-promised';
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
@@ -61,7 +62,7 @@ describe('donation rules (chaincode through the devnet)', function () {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'civic-donations-'));
     net = await openDevnet({ dataDir: dir, contracts, orgs: CONSORTIUM });
     for (const id of ['c1', 'c2']) {
-      await submit(await registrar(), FN.registerCharity, [{ id, name: `Charity ${id}`, creditCode: '53100000500021676K', publicFundraising: true }]);
+      await submit(await registrar(), FN.registerCharity, [{ id, name: charityName('Charity', id), creditCode: '53100000500021676K', publicFundraising: true }]);
     }
     await submit(await staff('c1'), FN.createProject, [{ id: 'p1', title: 'Water', targetAmount: 1_000_000 }]);
     await submit(await staff('c2'), FN.createProject, [{ id: 'p2', title: 'Schools', targetAmount: 1_000_000 }]);

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { charityName } from '../support/names';
 import { randomUUID } from 'node:crypto';
 import { client, type Call, type Reply } from '../support/http';
 import { expectProblem, newIdNumber } from './certificates';
@@ -62,7 +63,7 @@ export function donationScenarios(opts: SuiteOptions): void {
     const y1 = thisYear - 1;
     const y2 = thisYear - 2;
 
-    const charityBody = (id: string, publicFundraising = true) => ({ id, name: `慈善基金会 ${id}`, creditCode: '53100000500021676K', publicFundraising });
+    const charityBody = (id: string, publicFundraising = true) => ({ id, name: charityName('慈善基金会', id), creditCode: '53100000500021676K', publicFundraising });
 
     async function registerCharity(id: string, publicFundraising = true): Promise<string> {
       const r = await api('POST', '/api/v1/charities', { token: registrar, body: charityBody(id, publicFundraising) });
@@ -142,7 +143,7 @@ export function donationScenarios(opts: SuiteOptions): void {
         for (const token of [registrar, auditor]) {
           const got = await api('GET', `/api/v1/charities/${id}`, { token });
           expect(got.status).to.equal(200);
-          expect(got.body).to.include({ id, name: `慈善基金会 ${id}`, publicFundraising: false });
+          expect(got.body).to.include({ id, name: charityName('慈善基金会', id), publicFundraising: false });
         }
         expectProblem(await api('POST', '/api/v1/charities', { token: registrar, body: charityBody(id) }), 409, 'DUPLICATE_ID');
         expectProblem(await api('GET', `/api/v1/charities/${id}`, { token: tokA }), 403, 'FORBIDDEN');

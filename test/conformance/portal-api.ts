@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { charityName } from '../support/names';
 import { createHash, randomUUID } from 'node:crypto';
 import { client, type Call } from '../support/http';
 import { expectProblem, lowIncomeBody, newIdNumber } from './certificates';
@@ -36,7 +37,7 @@ export function portalApiScenarios(opts: SuiteOptions): void {
       auditor = await h.token({ sub: `aud-${run}`, org: 'audit', roles: ['auditor'] });
       issuer = await h.token({ sub: `iss-${run}`, org: 'civil', roles: ['issuer'] });
       for (const id of [charityA, charityB]) {
-        const r = await api('POST', '/api/v1/charities', { token: registrar, body: { id, name: `慈善会 ${id}`, creditCode: '53100000500021676K', publicFundraising: true } });
+        const r = await api('POST', '/api/v1/charities', { token: registrar, body: { id, name: charityName('慈善会', id), creditCode: '53100000500021676K', publicFundraising: true } });
         expect(r.status, r.text).to.equal(201);
       }
       tokA = await h.token({ sub: `staff-a-${run}`, org: 'charity', roles: ['charity'], charity: charityA });

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { charityName } from '../support/names';
 import { createHash } from 'node:crypto';
 import { slotOf } from '../../gateway/src/api/idempotency';
 import { lowIncomeBody, newIdNumber } from '../conformance/certificates';
@@ -20,7 +21,7 @@ describe('idempotency slots are per caller and per charity', function () {
     api = client(h.baseUrl);
     const registrar = await h.token({ sub: 'reg', org: 'civil', roles: ['registrar'] });
     for (const id of ['slot-a', 'slot-b']) {
-      const r = await api('POST', '/api/v1/charities', { token: registrar, body: { id, name: `慈善会 ${id}`, creditCode: '53100000500021676K', publicFundraising: true } });
+      const r = await api('POST', '/api/v1/charities', { token: registrar, body: { id, name: charityName('慈善会', id), creditCode: '53100000500021676K', publicFundraising: true } });
       expect(r.status, r.text).to.equal(201);
     }
   });
