@@ -90,7 +90,9 @@ async function keptAnswers(ctx: DomainContext, who: SigningIdentity, err: unknow
   for (const d of drafts) {
     const kept = await keeper.recall(d.input.id);
     if (kept.length === 0) throw err;
-    const record = await getCertificate(ctx, who, d.input.id);
+    // A draft not on the ledger: this attempt's own conflict, not a lost answer.
+    const record = await getCertificate(ctx, who, d.input.id).catch(() => undefined);
+    if (!record) throw err;
     const credential = kept.find((c) => digestOf(c) === record.digest);
     if (!credential || record.issueTxId !== (items[0]?.record.issueTxId ?? record.issueTxId)) throw err;
     items.push({ id: record.id, credential, record });
