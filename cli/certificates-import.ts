@@ -120,11 +120,18 @@ optionally idType, validFrom and validUntil. Cells are converted to the claim's
 schema type (integer, number, boolean, string); an empty cell is an absent
 claim. Claims that are objects or arrays cannot be imported from CSV.
 
+The file may be UTF-8 (with or without a byte-order mark) or GB 18030/GBK, as
+Excel on Chinese Windows saves it; a file with bytes neither reads is refused.
+
 Every row is checked first; bad rows are reported with their line number and
-not sent. Re-running the same file issues nothing twice: rows already on the
-ledger are counted as already issued. Exit code 0 when every row is issued or
-already issued, 1 otherwise, 2 for bad usage, 3 when the gateway cannot be
-reached or refuses the token.
+not sent. Re-running the same file issues nothing twice: a row counts as
+already issued only when the gateway finds that the certificate under its id
+has the row's holder, type and claims; a certificate of someone else under
+the id makes the row a failure. --out and --rejects are written with mode 0600
+(--rejects holds full ID numbers), and rejected cells that a spreadsheet
+would run as a formula get a leading apostrophe. Exit code 0 when every row
+is issued or already issued, 1 otherwise, 2 for bad usage or an unreadable
+file, 3 when the gateway cannot be reached or refuses the token.
 
 Example:
   civic certificates import households.csv --type low-income-household --out issued.jsonl`,
@@ -145,9 +152,15 @@ Example:
         api,
         csv,
         (row) => prepareRow(opts.type, certType.schema, columns, row),
-        { noun: 'certificates', batchPath: '/api/v1/certificates/batch', recordPath: (id) => `/api/v1/certificates/${id}`, scope: opts.type, outField: 'credential' },
+        {
+          noun: 'certificates',
+          batchPath: '/api/v1/certificates/batch',
+          comparePath: '/api/v1/certificates/compare',
+          scope: opts.type,
+          outField: 'credential',
+          words: { done: 'issued', already: 'already issued' },
+        },
         opts,
-        { done: 'issued', already: 'already issued' },
       );
     });
 }

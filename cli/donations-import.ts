@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { requireDateOrDateTime } from '../chaincode/src/dates';
+import { requireBusinessDate } from '../chaincode/src/business-date';
 import { requirePersonDocument } from '../chaincode/src/identifiers';
 import { requireAmount } from '../chaincode/src/money';
 import { isId } from '../chaincode/src/validate';
@@ -12,8 +12,12 @@ import { importRows, type GoodRow, type RowFailure } from './importer';
 const REQUIRED = ['id', 'amount'] as const;
 const ALLOWED = ['id', 'amount', 'idNumber', 'idType', 'anonymous', 'receivedAt', 'channel'] as const;
 
-/** One CSV row to a donation batch item, or the reasons it cannot be recorded. */
-function prepareRow(projectId: string, row: CsvRow): GoodRow | RowFailure {
+/**
+ * One CSV row to a donation batch item, or the reasons it cannot be
+ * recorded. `now` stands for the transaction time the business date is
+ * checked against.
+ */
+function prepareRow(projectId: string, row: CsvRow, now: string): GoodRow | RowFailure {
   const v = row.values;
   const problems: string[] = [];
   const id = v.id ?? '';
@@ -46,7 +50,8 @@ function prepareRow(projectId: string, row: CsvRow): GoodRow | RowFailure {
   const item: Record<string, unknown> = { id, projectId, amount, donor };
   if (v.receivedAt) {
     try {
-      item.receivedAt = requireDateOrDateTime('receivedAt', v.receivedAt);
+      // The chaincode's own window (not in the future, at most three years back): one row out of it would sink its whole batch.
+      item.receivedAt = requireBusinessDate('receivedAt', v.receivedAt, now);
     } catch (err) {
       problems.push(ruleMessage(err));
     }
@@ -85,9 +90,15 @@ Columns: id, amount (integer fen), and either idNumber (optionally idType) or
 anonymous=true; optionally receivedAt (ISO date or date-time) and channel.
 Donor names are not taken: the ledger keeps only a pseudonym of the ID number.
 
-Every row is checked first; bad rows are reported with their line number and
-not sent. Re-running the same file records nothing twice. Exit code 0 when
-every row is recorded or already recorded, 1 otherwise, 2 for bad usage, 3 when
+The file may be UTF-8 (with or without a byte-order mark) or GB 18030/GBK.
+
+Every row is checked first, receivedAt against the ledger's window (not in the
+future, at most three years back); bad rows are reported with their line
+number and not sent. Re-running the same file records nothing twice: a row
+counts as already recorded only when the donation under its id has the row's
+project, amount and donor (and channel and receivedAt, when given). --out and
+--rejects are written with mode 0600. Exit code 0 when every row is recorded
+or already recorded, 1 otherwise, 2 for bad usage or an unreadable file, 3 when
 the gateway cannot be reached or refuses the token.`,
     )
     .action(async (file: string, opts: ImportOptions, cmd: Command) => {
@@ -97,13 +108,20 @@ the gateway cannot be reached or refuses the token.`,
       const csv = await readCsv(file);
       checkColumns(file, csv.columns, REQUIRED, ALLOWED);
       if (!csv.columns.includes('idNumber') && !csv.columns.includes('anonymous')) throw new CliError(`${file}: needs an idNumber or an anonymous column`);
+      const now = new Date().toISOString();
       process.exitCode = await importRows(
         api,
         csv,
-        (row) => prepareRow(opts.project, row),
-        { noun: 'donations', batchPath: '/api/v1/donations/batch', recordPath: (id) => `/api/v1/donations/${id}`, scope: opts.project, outField: 'donation' },
+        (row) => prepareRow(opts.project, row, now),
+        {
+          noun: 'donations',
+          batchPath: '/api/v1/donations/batch',
+          comparePath: '/api/v1/donations/compare',
+          scope: opts.project,
+          outField: 'donation',
+          words: { done: 'recorded', already: 'already recorded' },
+        },
         opts,
-        { done: 'recorded', already: 'already recorded' },
       );
     });
 }

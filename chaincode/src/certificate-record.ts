@@ -21,6 +21,7 @@ export function parseIssueInput(raw: unknown, where: string): IssueCertificateIn
     validFrom: requireDateTime(`${where}.validFrom`, body.validFrom),
     statusNumber: requireStatusNumber(`${where}.statusNumber`, body.statusNumber),
   };
+  if (body.claimsRef !== undefined && body.claimsRef !== null) input.claimsRef = requireHex64(`${where}.claimsRef`, body.claimsRef);
   if (body.validUntil !== undefined && body.validUntil !== null) {
     input.validUntil = requireDateTime(`${where}.validUntil`, body.validUntil);
     if (input.validUntil <= input.validFrom) {
@@ -56,6 +57,7 @@ export function issuedRecord(input: IssueCertificateInput, facts: IssueFacts): C
     holderRef: input.holderRef,
     digest: input.digest,
     digestAlg: 'sha-256',
+    claimsRef: input.claimsRef,
     status: 'active',
     issuedAt: facts.issuedAt,
     validFrom: input.validFrom,

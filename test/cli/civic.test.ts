@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { loadDevKey, signDevToken } from '../../gateway/src/auth/dev-key';
+import { loadDevKey, signDevToken, type DevTokenClaims } from '../../gateway/src/auth/dev-key';
 import { sampleResidentId } from '../../scripts/sample-ids';
 import { tempDir } from '../support/gateway-harness';
 import { client, type Call } from '../support/http';
@@ -41,6 +41,38 @@ function householdCsv(prefix: string, n: number, extra: string[] = []): string {
   return `${[...lines, ...extra].join('\n')}\n`;
 }
 
+/** GB 18030 (GBK) codes of the few characters the encoding tests use, as Excel on Chinese Windows saves them. */
+const GBK: Record<string, [number, number]> = {
+  张: [0xd5, 0xc5],
+  三: [0xc8, 0xfd],
+  李: [0xc0, 0xee],
+  四: [0xcb, 0xc4],
+  北: [0xb1, 0xb1],
+  京: [0xbe, 0xa9],
+  市: [0xca, 0xd0],
+  东: [0xb6, 0xab],
+  城: [0xb3, 0xc7],
+  区: [0xc7, 0xf8],
+};
+
+/** Text as GBK bytes: ASCII as it is, the characters of {@link GBK} as their two bytes. */
+function gbk(text: string): Buffer {
+  return Buffer.from(
+    [...text].flatMap((c) => {
+      if (c.charCodeAt(0) < 0x80) return [c.charCodeAt(0)];
+      const code = GBK[c];
+      if (!code) throw new Error(`no GBK code for ${c} in the test table`);
+      return code;
+    }),
+  );
+}
+
+/** The payload of a compact JWS. */
+const payloadOf = (jws: string): { credentialSubject: { holder: { name: string } } } => JSON.parse(Buffer.from(jws.split('.')[1], 'base64url').toString('utf8'));
+
+/** A file's permission bits. */
+const modeOf = async (file: string): Promise<number> => (await fs.stat(file)).mode & 0o777;
+
 async function countOnLedger(api: Call, token: string): Promise<number> {
   let n = 0;
   let cursor: string | undefined;
@@ -68,14 +100,15 @@ describe('civic CLI', function () {
   });
   after(async () => fs.rm(dir, { recursive: true, force: true }));
 
-  /** A gateway process on its own data dir, with an issuer and an auditor token. */
-  async function gateway(): Promise<{ gw: GatewayProcess; api: Call; issuer: string; auditor: string; dataDir: string }> {
+  /** A gateway process on its own data dir, with an issuer and an auditor token, and a way to sign others. */
+  async function gateway(): Promise<{ gw: GatewayProcess; api: Call; issuer: string; auditor: string; dataDir: string; sign: (claims: DevTokenClaims) => Promise<string> }> {
     const dataDir = await tempDir('civic-cli-gw-');
     const gw = await startGatewayProcess(dataDir);
     const key = await loadDevKey(dataDir);
-    const issuer = await signDevToken(key, { sub: 'clerk1', org: 'civil', roles: ['issuer'] }, opts);
-    const auditor = await signDevToken(key, { sub: 'auditor1', org: 'audit', roles: ['auditor'] }, opts);
-    return { gw, api: client(gw.baseUrl), issuer, auditor, dataDir };
+    const sign = (claims: DevTokenClaims) => signDevToken(key, claims, opts);
+    const issuer = await sign({ sub: 'clerk1', org: 'civil', roles: ['issuer'] });
+    const auditor = await sign({ sub: 'auditor1', org: 'audit', roles: ['auditor'] });
+    return { gw, api: client(gw.baseUrl), issuer, auditor, dataDir, sign };
   }
 
   async function close(g: { gw: GatewayProcess; dataDir: string }): Promise<void> {
@@ -90,6 +123,18 @@ describe('civic CLI', function () {
     });
     after(async () => g && close(g));
 
+    /** A charity registered by the civil registrar, with a staff token and one project. */
+    async function charityWithProject(name: string): Promise<{ token: string; projectId: string }> {
+      const registrar = await g.sign({ sub: 'registrar1', org: 'civil', roles: ['registrar'] });
+      const id = `cli-${name}`;
+      const c = await g.api('POST', '/api/v1/charities', { token: registrar, body: { id, name: `基金会 ${name}`, creditCode: '53100000500021676K', publicFundraising: true } });
+      expect(c.status, JSON.stringify(c.body)).to.equal(201);
+      const token = await g.sign({ sub: `staff-${id}`, org: 'charity', roles: ['charity'], charity: id });
+      const p = await g.api('POST', '/api/v1/projects', { token, body: { id: `p-${id}`, title: '助学金', targetAmount: 100_000_000 } });
+      expect(p.status, JSON.stringify(p.body)).to.equal(201);
+      return { token, projectId: `p-${id}` };
+    }
+
     it('civic certificates import issues 2,000 rows, writes them to --out, and they are listed', async function () {
       const csv = path.join(dir, 'households.csv');
       await fs.writeFile(csv, householdCsv('imp', 2000));
@@ -100,6 +145,7 @@ describe('civic CLI', function () {
       console.log(`      import rate: ${rateOf(r.stdout)} rows/s (2,000 rows, batches of 1000)`);
       const lines = (await fs.readFile(out, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { id: string; credential: string });
       expect(lines).to.have.length(2000);
+      expect(await modeOf(out), 'credentials are for the user who ran the import').to.equal(0o600);
       expect(new Set(lines.map((l) => l.id)).size).to.equal(2000);
       expect(lines[0].credential.split('.')).to.have.length(3);
       expect(await countOnLedger(g.api, g.auditor)).to.equal(2000);
@@ -168,11 +214,170 @@ describe('civic CLI', function () {
       expect(r.stderr).to.match(/^line 8 \(id bad-0007\): householdSize must be an integer, got 'three'/m);
       expect(r.stdout).to.match(/issued 6, already issued 0, failed 2/);
       expect(await lineCount(out)).to.equal(6);
+      expect(await modeOf(rejects), 'the rejects hold full ID numbers').to.equal(0o600);
       const rejected = (await fs.readFile(rejects, 'utf8')).trim().split('\n');
       expect(rejected[0]).to.equal('id,idNumber,name,householdSize,monthlyAllowanceFen,region,line,reason');
       expect(rejected.slice(1).map((l) => l.split(',')[0])).to.deep.equal(['bad-0006', 'bad-0007']);
       const missing = await g.api('GET', '/api/v1/certificates/bad-0007', { token: g.auditor });
       expect(missing.status).to.equal(404);
+    });
+
+    it('civic certificates import run again over the same file counts every row as already issued, by --out and by the ledger', async function () {
+      const csv = path.join(dir, 'households.csv');
+      const out = path.join(dir, 'issued.jsonl');
+      const again = await civic(['certificates', 'import', csv, '--type', TYPE, '--out', out, '--url', g.gw.baseUrl], { env: { CIVIC_TOKEN: g.issuer } });
+      expect(again.code, again.stderr + again.stdout).to.equal(0);
+      expect(again.stdout).to.match(/issued 0, already issued 2000, failed 0/);
+      expect(await lineCount(out)).to.equal(2000);
+      // Without --out and cut into other batches: the batches meet DUPLICATE_ID and the ledger is compared.
+      const other = await civic(['certificates', 'import', csv, '--type', TYPE, '--batch', '600', '--url', g.gw.baseUrl], { env: { CIVIC_TOKEN: g.issuer } });
+      expect(other.code, other.stderr + other.stdout).to.equal(0);
+      expect(other.stdout).to.match(/issued 0, already issued 2000, failed 0/);
+    });
+
+    it("civic certificates import does not count an id that holds another holder's certificate as issued, from the ledger or from --out", async function () {
+      const issueAs = async (id: string, idNumber: string) => {
+        const r = await g.api('POST', '/api/v1/certificates', { token: g.issuer, body: { id, type: TYPE, holder: { idNumber, name: '原持证人' }, claims: { householdSize: 2, monthlyAllowanceFen: 1000, region: '北京' } } });
+        expect(r.status, JSON.stringify(r.body)).to.equal(201);
+        return r.body.record.holderRef as string;
+      };
+      const firstRef = await issueAs('clash-0001', sampleResidentId());
+      await issueAs('clash-0002', sampleResidentId());
+      const out = path.join(dir, 'clash.jsonl');
+      // An --out that claims clash-0002 (another holder's on the ledger) and clash-0004 (not on the ledger) were issued.
+      await fs.writeFile(out, `${JSON.stringify({ id: 'clash-0002', credential: 'x.y.z' })}\n${JSON.stringify({ id: 'clash-0004', credential: 'x.y.z' })}\n`);
+      const wanted = [sampleResidentId(), sampleResidentId()];
+      const csv = path.join(dir, 'clash.csv');
+      await fs.writeFile(
+        csv,
+        [
+          'id,idNumber,name,householdSize,monthlyAllowanceFen,region',
+          `clash-0001,${wanted[0]},新居民甲,3,98000,北京市东城区`,
+          `clash-0002,${wanted[1]},新居民乙,3,98000,北京市东城区`,
+          `clash-0003,${sampleResidentId()},新居民丙,3,98000,北京市东城区`,
+          `clash-0004,${sampleResidentId()},新居民丁,3,98000,北京市东城区`,
+          '',
+        ].join('\n'),
+      );
+      const r = await civic(['certificates', 'import', csv, '--type', TYPE, '--out', out, '--url', g.gw.baseUrl, '--token', g.issuer]);
+      expect(r.code, r.stderr + r.stdout).to.equal(1);
+      expect(r.stderr).to.match(/^line 2 \(id clash-0001\): the ledger already holds a record under this id that differs in holder; this row was not issued$/m);
+      expect(r.stderr).to.match(/^line 3 \(id clash-0002\): the ledger already holds a record under this id that differs in holder; this row was not issued$/m);
+      expect(r.stdout).to.match(/issued 2, already issued 0, failed 2/);
+      for (const personal of [...wanted, '新居民']) expect(r.stderr).to.not.include(personal);
+      expect((await g.api('GET', '/api/v1/certificates/clash-0001', { token: g.auditor })).body.holderRef).to.equal(firstRef);
+      const written = (await fs.readFile(out, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { id: string; credential: string });
+      const fourth = written.filter((l) => l.id === 'clash-0004').pop();
+      expect(fourth?.credential.split('.')).to.have.length(3);
+      expect(fourth?.credential).to.not.equal('x.y.z');
+      expect(written.map((l) => l.id)).to.include('clash-0003');
+    });
+
+    it('civic donations import does not count a donation id with another amount as recorded; a genuine re-run records nothing twice', async function () {
+      const { token, projectId } = await charityWithProject('cmp');
+      const donor = sampleResidentId();
+      const first = await g.api('POST', '/api/v1/donations', { token, body: { id: 'gift-0001', projectId, amount: 100, donor: { idNumber: donor } } });
+      expect(first.status, JSON.stringify(first.body)).to.equal(201);
+      const csv = path.join(dir, 'gifts.csv');
+      await fs.writeFile(csv, `\uFEFFid,amount,idNumber,anonymous\ngift-0001,200,${donor},\ngift-0002,300,${sampleResidentId()},\ngift-0003,400,,true\n`);
+      const r = await civic(['donations', 'import', csv, '--project', projectId, '--url', g.gw.baseUrl, '--token', token]);
+      expect(r.code, r.stderr + r.stdout).to.equal(1);
+      expect(r.stderr).to.match(/^line 2 \(id gift-0001\): the ledger already holds a record under this id that differs in amount; this row was not recorded$/m);
+      expect(r.stdout).to.match(/recorded 2, already recorded 0, failed 1/);
+      expect((await g.api('GET', '/api/v1/donations/gift-0001', { token })).body.amount).to.equal(100);
+
+      const clean = path.join(dir, 'gifts-clean.csv');
+      await fs.writeFile(clean, `id,amount,idNumber,anonymous\ngift-0101,500,${sampleResidentId()},\ngift-0102,600,,true\n`);
+      const out = path.join(dir, 'gifts.jsonl');
+      const args = ['donations', 'import', clean, '--project', projectId, '--out', out, '--url', g.gw.baseUrl, '--token', token];
+      const once = await civic(args);
+      expect(once.code, once.stderr + once.stdout).to.equal(0);
+      expect(once.stdout).to.match(/recorded 2, already recorded 0, failed 0/);
+      const twice = await civic(args);
+      expect(twice.code, twice.stderr + twice.stdout).to.equal(0);
+      expect(twice.stdout).to.match(/recorded 0, already recorded 2, failed 0/);
+      const thrice = await civic(['donations', 'import', clean, '--project', projectId, '--batch', '1', '--url', g.gw.baseUrl, '--token', token]);
+      expect(thrice.code, thrice.stderr + thrice.stdout).to.equal(0);
+      expect(thrice.stdout).to.match(/recorded 0, already recorded 2, failed 0/);
+    });
+
+    it('civic donations import reports a receivedAt outside the ledger\'s window as a bad row and records the rest of its batch', async function () {
+      const { token, projectId } = await charityWithProject('dates');
+      const year = new Date().getUTCFullYear();
+      const csv = path.join(dir, 'dates.csv');
+      await fs.writeFile(
+        csv,
+        [
+          'id,amount,anonymous,receivedAt',
+          `date-0001,100,true,${year - 1}-05-01`,
+          `date-0002,100,true,${year - 5}-05-01`,
+          'date-0003,100,true,',
+          `date-0004,100,true,${year + 1}-05-01`,
+          '',
+        ].join('\n'),
+      );
+      const r = await civic(['donations', 'import', csv, '--project', projectId, '--url', g.gw.baseUrl, '--token', token]);
+      expect(r.code, r.stderr + r.stdout).to.equal(1);
+      expect(r.stderr).to.match(new RegExp(`^line 3 \\(id date-0002\\): receivedAt ${year - 5}-05-01 is more than three years ago$`, 'm'));
+      expect(r.stderr).to.match(new RegExp(`^line 5 \\(id date-0004\\): receivedAt ${year + 1}-05-01 is in the future$`, 'm'));
+      expect(r.stdout).to.match(/recorded 2, already recorded 0, failed 2/);
+      for (const id of ['date-0001', 'date-0003']) expect((await g.api('GET', `/api/v1/donations/${id}`, { token })).status).to.equal(200);
+    });
+
+    it('civic certificates import reads a GBK file, as Excel on Chinese Windows saves it, with the right names', async function () {
+      const csv = path.join(dir, 'gbk.csv');
+      await fs.writeFile(
+        csv,
+        gbk(`id,idNumber,name,householdSize,monthlyAllowanceFen,region\r\ngbk-0001,${sampleResidentId()},张三,3,98000,北京市东城区\r\ngbk-0002,${sampleResidentId()},李四,2,76000,北京市东城区\r\n`),
+      );
+      const out = path.join(dir, 'gbk.jsonl');
+      const r = await civic(['certificates', 'import', csv, '--type', TYPE, '--out', out, '--url', g.gw.baseUrl, '--token', g.issuer]);
+      expect(r.code, r.stderr + r.stdout).to.equal(0);
+      const lines = (await fs.readFile(out, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { id: string; credential: string });
+      expect(lines.map((l) => payloadOf(l.credential).credentialSubject.holder.name)).to.deep.equal(['张三', '李四']);
+      expect(r.stderr).to.include('read it as GB 18030');
+      const jwt = path.join(dir, 'gbk.jwt');
+      await fs.writeFile(jwt, lines[0].credential);
+      const verified = await civic(['verify', jwt, '--json', '--url', g.gw.baseUrl]);
+      expect(verified.code, verified.stderr).to.equal(0);
+      expect(JSON.parse(verified.stdout).valid).to.equal(true);
+    });
+
+    it('civic certificates import refuses a file with bytes that are neither UTF-8 nor GB 18030, naming the line', async function () {
+      const csv = path.join(dir, 'garbled.csv');
+      const good = gbk(`id,idNumber,name,householdSize,monthlyAllowanceFen,region\ngarbled-0001,${sampleResidentId()},张三,3,98000,北京市东城区\n`);
+      const bad = Buffer.concat([gbk(`garbled-0002,${sampleResidentId()},`), Buffer.from([0xff, 0xfe, 0xff]), gbk(',3,98000,北京市东城区\n')]);
+      await fs.writeFile(csv, Buffer.concat([good, bad]));
+      const r = await civic(['certificates', 'import', csv, '--type', TYPE, '--url', g.gw.baseUrl, '--token', g.issuer]);
+      expect(r.code, r.stderr + r.stdout).to.equal(2);
+      expect(r.stderr.trim().split('\n')).to.have.length(1);
+      expect(r.stderr).to.match(/garbled\.csv line 3: bytes that are neither UTF-8 nor GB 18030/);
+      expect((await g.api('GET', '/api/v1/certificates/garbled-0001', { token: g.auditor })).status).to.equal(404);
+    });
+
+    it('civic writes --out and --rejects for its user alone (0600), tightening files that exist, with formula cells defused', async function () {
+      const csv = path.join(dir, 'formula.csv');
+      await fs.writeFile(csv, householdCsv('formula', 1, ['formula-0002,110105194912310021,"=HYPERLINK(""http://evil.example/?q"",""点我"")",3,98000,@SUM(A1)']));
+      const out = path.join(dir, 'formula.jsonl');
+      const rejects = path.join(dir, 'formula-rejects.csv');
+      for (const f of [out, rejects]) {
+        await fs.writeFile(f, '');
+        await fs.chmod(f, 0o644);
+      }
+      const r = await civic(['certificates', 'import', csv, '--type', TYPE, '--out', out, '--rejects', rejects, '--url', g.gw.baseUrl, '--token', g.issuer]);
+      expect(r.code, r.stderr + r.stdout).to.equal(1);
+      expect(await modeOf(out)).to.equal(0o600);
+      expect(await modeOf(rejects)).to.equal(0o600);
+      const text = await fs.readFile(rejects, 'utf8');
+      expect(text).to.include(`"'=HYPERLINK(""http://evil.example/?q"",""点我"")"`);
+      expect(text).to.include(`,'@SUM(A1),`);
+      expect(text).to.not.match(/(^|,)"?=HYPERLINK/m);
+      // Files the import creates are private from the start.
+      const fresh = path.join(dir, 'formula-new.csv');
+      const again = await civic(['certificates', 'import', csv, '--type', TYPE, '--out', path.join(dir, 'formula-new.jsonl'), '--rejects', fresh, '--url', g.gw.baseUrl, '--token', g.issuer]);
+      expect(again.code).to.equal(1);
+      expect(await modeOf(fresh)).to.equal(0o600);
+      expect(await modeOf(path.join(dir, 'formula-new.jsonl'))).to.equal(0o600);
     });
 
     it('civic prints one line and exits non-zero when the gateway is unreachable', async function () {

@@ -1,4 +1,5 @@
 import { certificateScenarios } from './certificates';
+import { compareScenarios } from './compare';
 import { donationScenarios } from './donations';
 import { eventScenarios } from './events';
 import { hardeningScenarios } from './hardening';
@@ -22,4 +23,5 @@ export function suite(opts: SuiteOptions): void {
   eventScenarios(opts);
   portalApiScenarios(opts);
   pseudonymScenarios(opts);
+  compareScenarios(opts);
 }

@@ -18,6 +18,13 @@ export interface CertificateRecord {
   /** SHA-256 of the exact compact JWS, hex. */
   digest: string;
   digestAlg: 'sha-256';
+  /**
+   * HMAC-SHA256 of the certificate id, holder, type and claims under the
+   * consortium's claims key, hex: lets the gateway tell whether a request
+   * names the claims this certificate was issued with. Absent on records
+   * written before it was kept.
+   */
+  claimsRef?: string;
   status: CertificateStatus;
   /** Why the status last changed: a code of STATUS_REASON_CODES. */
   statusReasonCode?: string;
@@ -41,6 +48,8 @@ export interface IssueCertificateInput {
   issuerKid: string;
   holderRef: string;
   digest: string;
+  /** See {@link CertificateRecord.claimsRef}. */
+  claimsRef?: string;
   validFrom: string;
   validUntil?: string;
   /**

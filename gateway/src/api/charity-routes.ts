@@ -39,6 +39,11 @@ export function charityRoutes({ ctx, authed, idem, me }: RouteDeps): Router {
   r.post('/donations/batch', authed, charityUser, idem, h(async (req, res) => {
     res.status(201).json(await donations.importDonations(ctx, await me(res), principalOf(res).charity, withDerivedIds(res, req.body, true)));
   }));
+  // Read-only: what the ledger holds under a batch's ids, compared with the batch (an import that runs again).
+  r.post('/donations/compare', authed, charityUser, h(async (req, res) => {
+    const p = principalOf(res);
+    res.json(await donations.compareDonations(ctx, await me(res), p.charity, `${p.mspId}\u0000${p.sub}`, req.body));
+  }));
   r.get('/donations/:id', authed, h(async (req, res) => {
     res.json(await donations.getDonation(ctx, await me(res), param(req, 'id')));
   }));

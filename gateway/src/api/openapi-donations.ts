@@ -1,6 +1,6 @@
 /** The Charities and donations, and Audit, sections of the OpenAPI document. */
 
-import { body, errors, idParam, idempotencyKey, ok, page, personSchema, problem, ref, secured, type Schema } from './openapi-parts';
+import { body, comparisonAnswer, errors, idParam, idempotencyKey, ok, page, personSchema, problem, ref, secured, type Schema } from './openapi-parts';
 
 const fen = (description: string): Schema => ({ type: 'integer', minimum: 1, maximum: 1_000_000_000_000, description: `${description}, integer fen (分)` });
 const total = (description: string): Schema => ({ type: 'integer', minimum: 0, description: `${description}, integer fen (≤ 2^53 − 1)` });
@@ -222,6 +222,15 @@ export const donationPaths: Record<string, Schema> = {
         '404': problem('PROJECT_NOT_FOUND'),
         '409': problem('DUPLICATE_ID'),
       },
+    },
+  },
+  '/api/v1/donations/compare': {
+    post: {
+      summary:
+        "Compare 1..1000 donation requests (the items of a batch, each with its id) with the donations under their ids, without writing anything (charity, charity role): projectId, amount, donor (anonymous, or the donor's pseudonym for the token's charity) and, when the item names them, channel and receivedAt. A donation of another charity is different in `charity` only. Each item whose donor does not match counts against the caller's hourly allowance of look-ups by ID number",
+      security: secured,
+      requestBody: body({ type: 'object', required: ['items'], properties: { items: { type: 'array', minItems: 1, maxItems: 1000, items: { ...donationBody, required: ['id', 'projectId', 'amount', 'donor'] } } } }),
+      responses: { '200': ok(comparisonAnswer(['projectId', 'amount', 'donor', 'channel', 'receivedAt', 'charity'])), ...errors, '429': problem('RATE_LIMITED: too many look-ups by ID number') },
     },
   },
   '/api/v1/donations/{id}': {

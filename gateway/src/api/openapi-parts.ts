@@ -34,3 +34,27 @@ export const personSchema = (required: string[]): Schema => ({
   properties: { idType: { enum: [...ID_TYPES] }, idNumber: { type: 'string' }, name: { type: 'string' } },
 });
 
+
+/**
+ * The answer of a comparison with the ledger (`…/compare`): one entry per
+ * item, in item order. `differs` and `unverified` name fields, never values.
+ */
+export const comparisonAnswer = (fields: readonly string[], unverified?: string): Schema => ({
+  type: 'object',
+  required: ['items'],
+  properties: {
+    items: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['id', 'state'],
+        properties: {
+          id: { type: 'string' },
+          state: { enum: ['absent', 'same', 'different'], description: 'absent: no record under this id; same: the record says what the item says; different: it says something else' },
+          differs: { type: 'array', items: { enum: [...fields] }, description: 'The fields that differ (present when state is different), never their values' },
+          ...(unverified ? { unverified: { type: 'array', items: { enum: [...fields] }, description: unverified } } : {}),
+        },
+      },
+    },
+  },
+});

@@ -3,7 +3,7 @@
 import { donationPaths, donationSchemas } from './openapi-donations';
 import { STATUS_REASON_CODES } from '../../../chaincode/src/lifecycle';
 import { EVENT_TYPES } from '../domain/events';
-import { body, errors, idParam, idempotencyKey, ok, page, personSchema, problem, ref, secured, write, type Schema } from './openapi-parts';
+import { body, comparisonAnswer, errors, idParam, idempotencyKey, ok, page, personSchema, problem, ref, secured, write, type Schema } from './openapi-parts';
 
 const issueBody: Schema = {
   type: 'object',
@@ -72,6 +72,11 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
           required: certificateRequired,
           properties: {
             ...publicCertificateProperties,
+            claimsRef: {
+              type: 'string',
+              pattern: '^[0-9a-f]{64}$',
+              description: 'HMAC-SHA256 of the certificate id, holder, type and claims under a key derived from the consortium pepper; absent on certificates anchored before it was kept',
+            },
             updatedBy: { type: 'object', properties: { mspId: { type: 'string' }, id: { type: 'string' } } },
           },
         },
@@ -199,6 +204,19 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
             '201': ok(write({ items: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, credential: { type: 'string' }, record: ref('CertificateRecord') } } } }), 'Issued'),
             ...errors,
             '409': problem('DUPLICATE_ID'),
+          },
+        },
+      },
+      '/api/v1/certificates/compare': {
+        post: {
+          summary:
+            "Compare 1..1000 issuance requests (the items of a batch, each with its id) with the records under their ids, without writing anything (issuer): holder (by pseudonym), type, claims (by the record's claimsRef) and, when the item names them, validFrom and validUntil. A record of another org is different in `issuer` only. Each item whose holder does not match counts against the caller's hourly allowance of look-ups by ID number, shared with holder searches",
+          security: secured,
+          requestBody: body({ type: 'object', required: ['items'], properties: { items: { type: 'array', minItems: 1, maxItems: 1000, items: { ...issueBody, required: ['id', 'type', 'holder'] } } } }),
+          responses: {
+            '200': ok(comparisonAnswer(['holder', 'type', 'claims', 'validity', 'issuer'], 'Fields the record holds nothing to compare with: `claims` for a certificate anchored before claimsRef was kept')),
+            ...errors,
+            '429': problem('RATE_LIMITED: too many look-ups by ID number'),
           },
         },
       },

@@ -50,6 +50,11 @@ export function apiRouter(ctx: DomainContext, auth: Authenticator, idempotency: 
   r.post('/certificates/batch', authed, issuer, idem, h(async (req, res) => {
     res.status(201).json(await certificates.issueBatch(ctx, await me(res), withDerivedIds(res, req.body, true), idempotency.keeperFor(res)));
   }));
+  // Read-only: what the ledger holds under a batch's ids, compared with the batch (an import that runs again).
+  r.post('/certificates/compare', authed, issuer, h(async (req, res) => {
+    const p = principalOf(res);
+    res.json(await certificates.compareCertificates(ctx, await me(res), `${p.mspId}\u0000${p.sub}`, req.body));
+  }));
   r.post('/certificates/search', authed, reader, h(async (req, res) => {
     const p = principalOf(res);
     res.json(await certificates.searchByHolder(ctx, await me(res), `${p.mspId}\u0000${p.sub}`, req.body));

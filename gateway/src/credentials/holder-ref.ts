@@ -1,4 +1,5 @@
 import { createHmac, hkdfSync } from 'node:crypto';
+import { canonicalJson } from '../../../chaincode/src/codec';
 import type { PersonDocument } from '../../../chaincode/src/identifiers';
 
 /**
@@ -6,7 +7,7 @@ import type { PersonDocument } from '../../../chaincode/src/identifiers';
  * one purpose equals no pseudonym of another: a donor's pseudonym says
  * nothing about whether the same person holds a certificate.
  */
-export type PseudonymPurpose = 'holder' | 'donor' | 'beneficiary';
+export type PseudonymPurpose = 'holder' | 'donor' | 'beneficiary' | 'claims';
 
 /** Bound on the per-charity donor keys kept derived (charities are few; the bound only guards memory). */
 const DONOR_KEYS_KEPT = 10_000;
@@ -22,11 +23,13 @@ const DONOR_KEYS_KEPT = 10_000;
 export class Pseudonyms {
   private readonly holderKey: Buffer;
   private readonly beneficiaryKey: Buffer;
+  private readonly claimsKey: Buffer;
   private readonly donorKeys = new Map<string, Buffer>();
 
   constructor(private readonly pepper: string) {
     this.holderKey = derive(pepper, 'holder');
     this.beneficiaryKey = derive(pepper, 'beneficiary');
+    this.claimsKey = derive(pepper, 'claims');
   }
 
   /** The holder of a certificate, as its record and the holder indexes name them. */
@@ -48,6 +51,18 @@ export class Pseudonyms {
   /** A beneficiary of a disbursement: one pseudonym across charities, so auditors see a person funded twice. */
   beneficiary(person: PersonDocument): string {
     return hmac(this.beneficiaryKey, person.key);
+  }
+
+  /**
+   * The claims of a certificate, as its record's `claimsRef`: the ledger can
+   * then say whether a request names the claims a certificate was issued
+   * with, without holding them. The HMAC covers the certificate id and the
+   * holder's document key as well as the type and claims, so two
+   * certificates with equal claims (a common allowance, a common region)
+   * get unrelated refs, which link nothing.
+   */
+  claims(certId: string, person: PersonDocument, type: string, claims: Record<string, unknown>): string {
+    return hmac(this.claimsKey, canonicalJson({ id: certId, holder: person.key, type, claims }));
   }
 
   /**

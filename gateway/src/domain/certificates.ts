@@ -8,7 +8,9 @@ import { ORG_NAMES, orgOfMsp } from '../../../chaincode/src/models';
 import { describeProblems, schemaErrors } from '../../../chaincode/src/schema';
 import type { SigningIdentity } from '../../../network/pki/types';
 import { read, write } from './calls';
-import { remember, type DomainContext } from './context';
+import type { DomainContext } from './context';
+import { limitPersonLookups } from './person-lookups';
+import { compareItems, comparison, readRecords, sameInstant, type Comparison } from './compare';
 import { decodeCursor, encodeCursor, limitField, objectField, optionalDateTime, optionalId, personField } from './input';
 import { anchorBatch, anchorOne, type AnchoredBatch, type CredentialKeeper, type Draft } from './issuance';
 import { blockNumberOf } from './block-numbers';
@@ -49,7 +51,8 @@ async function prepare(ctx: DomainContext, mspId: string, body: unknown, where: 
     validFrom,
     validUntil,
   };
-  return { input: { id, type, issuerKid: key.kid, holderRef, validFrom, validUntil }, credential, key };
+  const claimsRef = ctx.pseudonyms.claims(id, holder, type, claims);
+  return { input: { id, type, issuerKid: key.kid, holderRef, claimsRef, validFrom, validUntil }, credential, key };
 }
 
 /** Issues one certificate: sign the VC, anchor its digest (see {@link anchorOne}). */
@@ -102,6 +105,63 @@ async function keptAnswers(ctx: DomainContext, who: SigningIdentity, err: unknow
   return [{ items, txId: items[0].record.issueTxId, blockNumber }];
 }
 
+/** The fields a certificate comparison names. */
+export type CertificateField = 'holder' | 'type' | 'claims' | 'validity' | 'issuer';
+
+/**
+ * Compares 1..1000 issuance requests (the items of a batch) with what the
+ * ledger holds under their ids, for an importer that reruns a file: a
+ * record counts as "same" only when its holder, type, claims and (when the
+ * request names them) validity dates are the request's. A record of
+ * another org is "different" in `issuer` and nothing else is said about it.
+ * The holder is compared through its pseudonym (current or legacy), the
+ * claims through the record's `claimsRef`; a record anchored before
+ * claimsRef was kept has its claims `unverified`. Each row whose holder did
+ * not match counts as a look-up by ID number against `user`'s allowance.
+ */
+export async function compareCertificates(ctx: DomainContext, who: SigningIdentity, user: string, body: unknown): Promise<{ items: Array<Comparison<CertificateField>> }> {
+  const rows = compareItems(body, 'certificates').map(({ item, where }) => {
+    const validFrom = optionalDateTime(item.validFrom, `${where}.validFrom`);
+    const validUntil = optionalDateTime(item.validUntil, `${where}.validUntil`);
+    if (validFrom !== undefined && validUntil !== undefined && validUntil <= validFrom) throw invalid(`${where}.validUntil must be after validFrom`);
+    return {
+      id: requireId(`${where}.id`, item.id),
+      type: requireId(`${where}.type`, item.type),
+      holder: personField(item.holder, `${where}.holder`),
+      claims: item.claims === undefined ? {} : objectField(item.claims, `${where}.claims`),
+      validFrom,
+      validUntil,
+    };
+  });
+  const found = await readRecords<CertificateRecord>(ctx, who, FN.getCertificate, rows.map((r) => r.id), 'CERT_NOT_FOUND');
+  let misses = 0;
+  const items = rows.map((row, i): Comparison<CertificateField> => {
+    const read = found[i];
+    if (read.kind !== 'found') return { id: row.id, state: 'absent' };
+    const record = read.record;
+    if (record.issuerMsp !== who.mspId) return comparison(row.id, ['issuer']);
+    const differs: CertificateField[] = [];
+    const unverified: CertificateField[] = [];
+    const holderSame = record.holderRef === ctx.pseudonyms.holder(row.holder) || record.holderRef === ctx.pseudonyms.legacyHolder(row.holder);
+    if (!holderSame) {
+      differs.push('holder');
+      misses++;
+    }
+    if (record.type !== row.type) differs.push('type');
+    // The ref covers id, holder and type too: with either of those different it says nothing about the claims alone.
+    if (holderSame && record.type === row.type) {
+      if (record.claimsRef === undefined) unverified.push('claims');
+      else if (record.claimsRef !== ctx.pseudonyms.claims(row.id, row.holder, row.type, row.claims)) differs.push('claims');
+    }
+    if ((row.validFrom !== undefined && !sameInstant(record.validFrom, row.validFrom)) || (row.validUntil !== undefined && !sameInstant(record.validUntil, row.validUntil))) {
+      differs.push('validity');
+    }
+    return comparison(row.id, differs, unverified);
+  });
+  limitPersonLookups(ctx, user, Date.now(), misses);
+  return { items };
+}
+
 export async function getCertificate(ctx: DomainContext, who: SigningIdentity, id: string): Promise<CertificateRecord> {
   return read<CertificateRecord>(ctx, who, FN.getCertificate, [id]);
 }
@@ -129,25 +189,7 @@ async function list(ctx: DomainContext, who: SigningIdentity, filter: Record<str
   return { items: page.items, nextCursor: encodeCursor(page.nextCursor) };
 }
 
-/** Holder searches one user may make per {@link HOLDER_SEARCH_WINDOW_MS}: a clerk's day of work, far too few to walk the ID-number space. */
-export const HOLDER_SEARCHES_PER_WINDOW = 300;
-export const HOLDER_SEARCH_WINDOW_MS = 60 * 60_000;
-
-/**
- * Counts a holder search against its user (org and subject of the token,
- * which a caller cannot change without another token): RATE_LIMITED past
- * the allowance.
- */
-function limitHolderSearches(ctx: DomainContext, user: string, now: number): void {
-  const recent = (ctx.state.holderSearches.get(user) ?? []).filter((t) => now - t < HOLDER_SEARCH_WINDOW_MS);
-  if (recent.length >= HOLDER_SEARCHES_PER_WINDOW) {
-    const retryAfter = Math.ceil((recent[0] + HOLDER_SEARCH_WINDOW_MS - now) / 1000);
-    throw new CodedError('RATE_LIMITED', `at most ${HOLDER_SEARCHES_PER_WINDOW} searches by holder per user per hour; try again in ${retryAfter} s`, { retryAfter });
-  }
-  recent.push(now);
-  ctx.state.holderSearches.delete(user);
-  remember(ctx.state.holderSearches, user, recent, 100_000);
-}
+export { HOLDER_SEARCHES_PER_WINDOW, HOLDER_SEARCH_WINDOW_MS } from './person-lookups';
 
 /** A listing cursor of the holder search's second phase, the records written before pseudonyms had purposes. */
 const LEGACY_PHASE = 'L';
@@ -167,7 +209,7 @@ export async function searchByHolder(ctx: DomainContext, who: SigningIdentity, u
   const status = optionalStatus('status', b.status);
   const limit = limitField(b.limit);
   const { legacy, bookmark } = decodeHolderCursor(b.cursor);
-  limitHolderSearches(ctx, user, Date.now());
+  limitPersonLookups(ctx, user, Date.now());
   const page = (ref: string, n: number, from: string) =>
     read<Page<CertificateRecord>>(ctx, who, FN.listCertificates, [JSON.stringify({ holderRef: ref, type, status }), String(n), from]);
   if (!legacy) {

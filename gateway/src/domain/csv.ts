@@ -1,11 +1,7 @@
+import { defuseFormula } from '../../../shared/csv-text';
+
 /** A CSV cell's value; absent values become empty cells. */
 export type CsvValue = string | number | boolean | undefined | null;
-
-/**
- * Characters that make a spreadsheet read a cell as a formula (OWASP CSV
- * injection), including their full-width forms, which CJK input produces.
- */
-const FORMULA_START = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
 
 /**
  * One cell, RFC 4180 quoted when it holds a comma, quote or line break. Text
@@ -15,7 +11,7 @@ const FORMULA_START = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
 export function csvCell(value: CsvValue): string {
   if (value === undefined || value === null) return '';
   if (typeof value !== 'string') return String(value);
-  const text = FORMULA_START.test(value) ? `'${value}` : value;
+  const text = defuseFormula(value);
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

@@ -12,7 +12,9 @@ import type { SigningIdentity } from '../../../network/pki/types';
 import { alreadyWritten, read, write, writeOnce, type Written } from './calls';
 import { requireActingCharity } from './charities';
 import { remember, type DomainContext } from './context';
+import { compareItems, comparison, readRecords, sameInstant, type Comparison } from './compare';
 import { booleanField, objectField, personField } from './input';
+import { limitPersonLookups } from './person-lookups';
 import { CodedError, invalid } from '../../../chaincode/src/errors';
 
 /**
@@ -124,6 +126,45 @@ export async function importDonations(ctx: DomainContext, who: SigningIdentity, 
     },
   );
   return { items: w.value.map((donation) => ({ id: donation.id, donation })), txId: w.txId, blockNumber: w.blockNumber };
+}
+
+/** The fields a donation comparison names. */
+export type DonationField = 'projectId' | 'amount' | 'donor' | 'channel' | 'receivedAt' | 'charity';
+
+/**
+ * Compares 1..1000 donation requests (the items of a batch) with what the
+ * ledger holds under their ids, for an importer that reruns a file: a
+ * record counts as "same" only when its project, amount and donor (the
+ * anonymous flag, or the donor's pseudonym for the caller's charity) are the
+ * request's, and its channel and business date too when the request names
+ * them. A donation of another charity is "different" in `charity` and
+ * nothing else is said about it. Each row whose donor did not match counts
+ * as a look-up by ID number against `user`'s allowance.
+ */
+export async function compareDonations(ctx: DomainContext, who: SigningIdentity, charity: string | undefined, user: string, body: unknown): Promise<{ items: Array<Comparison<DonationField>> }> {
+  const acting = requireActingCharity(charity);
+  const rows = compareItems(body, 'donations').map(({ item, where }) => donationInput(ctx, acting, item, where));
+  // The chaincode lets a charity read its own donations only: FORBIDDEN means another charity's.
+  const found = await readRecords<Donation>(ctx, who, FN.getDonation, rows.map((r) => r.id), 'DONATION_NOT_FOUND', ['FORBIDDEN']);
+  let misses = 0;
+  const items = rows.map((row, i): Comparison<DonationField> => {
+    const read = found[i];
+    if (read.kind === 'absent') return { id: row.id, state: 'absent' };
+    if (read.kind === 'refused' || read.record.charityId !== acting) return comparison(row.id, ['charity']);
+    const record = read.record;
+    const differs: DonationField[] = [];
+    if (record.projectId !== row.projectId) differs.push('projectId');
+    if (record.amount !== row.amount) differs.push('amount');
+    if (row.anonymous ? !record.anonymous : record.anonymous || record.donorRef !== row.donorRef) {
+      differs.push('donor');
+      if (!row.anonymous) misses++;
+    }
+    if (row.channel !== undefined && record.channel !== row.channel) differs.push('channel');
+    if (row.receivedAt !== undefined && !sameInstant(record.receivedAt, row.receivedAt)) differs.push('receivedAt');
+    return comparison(row.id, differs);
+  });
+  limitPersonLookups(ctx, user, Date.now(), misses);
+  return { items };
 }
 
 /** Records a disbursement for the caller's charity; the chaincode picks its sources FIFO. */

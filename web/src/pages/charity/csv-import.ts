@@ -2,6 +2,7 @@ import Papa from 'papaparse';
 import { requireDateOrDateTime } from '../../../../chaincode/src/dates';
 import { requirePersonDocument } from '../../../../chaincode/src/identifiers';
 import { MAX_AMOUNT_FEN } from '../../../../chaincode/src/models/charity';
+import { FORMULA_START } from '../../../../shared/csv-text';
 import { ApiError, request, seg } from '../../lib/api';
 import type { Donation } from '../../lib/types';
 import { isId, sha256Hex } from './forms';
@@ -262,6 +263,6 @@ export function outcomesCsv(outcomes: ReadonlyArray<RowOutcome>, reason: (o: Row
   const sorted = [...outcomes].sort((a, b) => a.line - b.line);
   return Papa.unparse(
     sorted.map((o) => ({ line: o.line, id: o.id, amount: 'amount' in o ? o.amount : '', status: statusText(o), reason: reason(o) })),
-    { columns: ['line', 'id', 'amount', 'status', 'reason'] },
+    { columns: ['line', 'id', 'amount', 'status', 'reason'], escapeFormulae: FORMULA_START },
   );
 }

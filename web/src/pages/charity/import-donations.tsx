@@ -2,6 +2,7 @@ import { useLocation } from 'preact-iso';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { Empty, Show, errorText, useLoad } from '../../components/state';
 import { useI18n } from '../../i18n';
+import { decodeCsvBytes } from '../../../../shared/csv-text';
 import { listProjects } from './data';
 import { CHUNK_SIZE, checkFile, outcomesCsv, sendChunks, type CheckedFile, type RowOutcome } from './csv-import';
 import { Field, FormError, describedBy, sha256Hex } from './forms';
@@ -52,7 +53,8 @@ export function ImportDonations(props: { charityId: string }) {
     setReadError(false);
     if (!file) return setChosen(undefined);
     try {
-      const [text, sha256] = await Promise.all([file.text(), sha256Hex(file)]);
+      // Excel on Chinese Windows saves GBK: read it as the registry's batch import and the CLI do.
+      const [text, sha256] = await Promise.all([file.arrayBuffer().then((b) => decodeCsvBytes(b).text), sha256Hex(file)]);
       setChosen({ name: file.name, text, sha256 });
     } catch {
       setChosen(undefined);

@@ -1,5 +1,6 @@
 /** Reading a clerk's CSV file in the browser, and writing results back as CSV. */
 import Papa from 'papaparse';
+import { FORMULA_START, decodeCsvBytes } from '../../../../shared/csv-text';
 
 /** One data row: its cells by column name and the line it ends on (the header is line 1), as the CLI numbers them. */
 export interface CsvRow {
@@ -20,14 +21,10 @@ export interface CsvFile {
 /**
  * Decodes a file's bytes: UTF-8 (a byte-order mark is dropped), or GB 18030
  * when the bytes are not UTF-8, because Excel on Chinese Windows saves CSV in
- * the local code page.
+ * the local code page. The rule is shared with the CLI (shared/csv-text.ts).
  */
 export function decodeText(bytes: ArrayBuffer): string {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    return new TextDecoder('gb18030').decode(bytes);
-  }
+  return decodeCsvBytes(bytes).text;
 }
 
 /** Parses CSV text with a header row; cells and column names are trimmed, empty lines skipped. */
@@ -64,9 +61,10 @@ export function parseCsv(text: string): CsvFile {
 
 /**
  * CSV text with a header row, for a spreadsheet: a byte-order mark so Excel
- * reads UTF-8, and cells that would start a formula (`=`, `+`, `-`, `@`)
- * escaped, because ids and reasons come from uploaded files.
+ * reads UTF-8, and cells that would start a formula (`=`, `+`, `-`, `@`, a
+ * tab or CR, or their full-width forms: the shared FORMULA_START) escaped,
+ * because ids and reasons come from uploaded files.
  */
 export function toCsv(columns: readonly string[], rows: ReadonlyArray<ReadonlyArray<string | number>>): string {
-  return `\uFEFF${Papa.unparse({ fields: [...columns], data: rows.map((r) => r.map(String)) }, { escapeFormulae: true, newline: '\r\n' })}\r\n`;
+  return `\uFEFF${Papa.unparse({ fields: [...columns], data: rows.map((r) => r.map(String)) }, { escapeFormulae: FORMULA_START, newline: '\r\n' })}\r\n`;
 }
