@@ -5,6 +5,7 @@ import path from 'node:path';
 import { loadDevKey, signDevToken, type DevTokenClaims } from '../../gateway/src/auth/dev-key';
 import { sampleResidentId } from '../../scripts/sample-ids';
 import { tempDir } from '../support/gateway-harness';
+import { charityWithProjects } from '../support/charities';
 import { client, type Call } from '../support/http';
 import { startGatewayProcess, stopProcess, type GatewayProcess } from '../support/process';
 
@@ -126,13 +127,8 @@ describe('civic CLI', function () {
     /** A charity registered by the civil registrar, with a staff token and one project. */
     async function charityWithProject(name: string): Promise<{ token: string; projectId: string }> {
       const registrar = await g.sign({ sub: 'registrar1', org: 'civil', roles: ['registrar'] });
-      const id = `cli-${name}`;
-      const c = await g.api('POST', '/api/v1/charities', { token: registrar, body: { id, name: `基金会 ${name}`, creditCode: '53100000500021676K', publicFundraising: true } });
-      expect(c.status, JSON.stringify(c.body)).to.equal(201);
-      const token = await g.sign({ sub: `staff-${id}`, org: 'charity', roles: ['charity'], charity: id });
-      const p = await g.api('POST', '/api/v1/projects', { token, body: { id: `p-${id}`, title: '助学金', targetAmount: 100_000_000 } });
-      expect(p.status, JSON.stringify(p.body)).to.equal(201);
-      return { token, projectId: `p-${id}` };
+      const { token, projects } = await charityWithProjects(g.api, registrar, g.sign, { id: `cli-${name}`, name: `基金会 ${name}` });
+      return { token, projectId: projects[0] };
     }
 
     it('civic certificates import issues 2,000 rows, writes them to --out, and they are listed', async function () {

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
+import { charityWithProjects } from '../support/charities';
 import { client, type Call, type Reply } from '../support/http';
 import { expectProblem, lowIncomeBody, newIdNumber } from './certificates';
 import type { Harness, SuiteOptions } from './harness';
@@ -137,19 +138,8 @@ export function compareScenarios(opts: SuiteOptions): void {
       const receivedAt = `${new Date().getUTCFullYear() - 1}-03-01T10:00:00+08:00`;
       const compare = (items: unknown[], token = tokA) => api('POST', '/api/v1/donations/compare', { token, body: { items } });
 
-      async function charity(name: string): Promise<{ token: string; projects: string[] }> {
-        const id = `cmp-${name}-${run}`;
-        const c = await api('POST', '/api/v1/charities', { token: registrar, body: { id, name: `比对基金会 ${name}`, creditCode: '53100000500021676K', publicFundraising: true } });
-        expect(c.status, JSON.stringify(c.body)).to.equal(201);
-        const token = await h.token({ sub: `staff-${id}`, org: 'charity', roles: ['charity'], charity: id });
-        const projects: string[] = [];
-        for (let i = 0; i < 2; i++) {
-          const p = await api('POST', '/api/v1/projects', { token, body: { id: `p-${randomUUID()}`, title: '助学金', targetAmount: 100_000_000 } });
-          expect(p.status, JSON.stringify(p.body)).to.equal(201);
-          projects.push(p.body.id);
-        }
-        return { token, projects };
-      }
+      const charity = (name: string) =>
+        charityWithProjects(api, registrar, (c) => h.token(c), { id: `cmp-${name}-${run}`, name: `比对基金会 ${name}`, projects: 2 });
 
       const gift = (id: string, extra: Record<string, unknown> = {}) => ({ id, projectId: projectA, amount: 5000, donor: { idNumber: donor }, channel: 'bank-transfer', receivedAt, ...extra });
 

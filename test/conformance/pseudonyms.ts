@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
+import { charityWithProjects } from '../support/charities';
 import { client, type Call } from '../support/http';
 import { lowIncomeBody, newIdNumber } from './certificates';
 import type { Harness, SuiteOptions } from './harness';
@@ -29,13 +30,8 @@ export function pseudonymScenarios(opts: SuiteOptions): void {
 
     async function charityWithProject(name: string): Promise<{ token: string; projectId: string }> {
       const id = `ps-${name}-${run}`;
-      const c = await api('POST', '/api/v1/charities', { token: registrar, body: { id, name: `助学基金会 ${name}`, creditCode: '53100000500021676K', publicFundraising: true } });
-      expect(c.status, JSON.stringify(c.body)).to.equal(201);
-      const token = await h.token({ sub: `staff-${id}`, org: 'charity', roles: ['charity'], charity: id });
-      const projectId = `p-${randomUUID()}`;
-      const p = await api('POST', '/api/v1/projects', { token, body: { id: projectId, title: '助学金', targetAmount: 100_000_000 } });
-      expect(p.status, JSON.stringify(p.body)).to.equal(201);
-      return { token, projectId };
+      const { token, projects } = await charityWithProjects(api, registrar, (c) => h.token(c), { id, name: `助学基金会 ${name}` });
+      return { token, projectId: projects[0] };
     }
 
     it('gives a charity that names candidate ID numbers as donors nothing that matches a credential or its record (the two-request recovery)', async function () {

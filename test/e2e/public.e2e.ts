@@ -17,6 +17,17 @@ interface Issued {
 
 const CHECKS = ['format', 'signature', 'issuer', 'anchor', 'status', 'validity'];
 
+/** Makes the tab's verify requests answer 503 LEDGER_UNAVAILABLE, as a gateway whose ledger is down does. */
+async function ledgerUnavailableOnVerify(tab: PortalTab): Promise<void> {
+  await tab.page.route('**/api/v1/verify', (route) =>
+    route.fulfill({
+      status: 503,
+      contentType: 'application/problem+json',
+      body: JSON.stringify({ type: 'about:blank', title: 'Service Unavailable', status: 503, detail: 'ledger unavailable', code: 'LEDGER_UNAVAILABLE' }),
+    }),
+  );
+}
+
 
 describe('public pages: verify, credential, short link, login (Chromium)', function () {
   let portal: Portal;
@@ -170,13 +181,7 @@ describe('public pages: verify, credential, short link, login (Chromium)', funct
 
   it('says the credential cannot be checked now, never "invalid", when the ledger is unreachable', async function () {
     const tab = await openTab(portal.browser, portal.baseUrl);
-    await tab.page.route('**/api/v1/verify', (route) =>
-      route.fulfill({
-        status: 503,
-        contentType: 'application/problem+json',
-        body: JSON.stringify({ type: 'about:blank', title: 'Service Unavailable', status: 503, detail: 'ledger unavailable', code: 'LEDGER_UNAVAILABLE' }),
-      }),
-    );
+    await ledgerUnavailableOnVerify(tab);
     await tab.page.goto('/verify');
     await tab.page.getByTestId('verify-input').fill(cert.credential);
     await tab.page.getByTestId('verify-submit').click();
@@ -321,13 +326,7 @@ describe('public pages: verify, credential, short link, login (Chromium)', funct
 
   it('says a credential cannot be checked now, and shows no document, when the ledger is unreachable', async function () {
     const tab = await openTab(portal.browser, portal.baseUrl);
-    await tab.page.route('**/api/v1/verify', (route) =>
-      route.fulfill({
-        status: 503,
-        contentType: 'application/problem+json',
-        body: JSON.stringify({ type: 'about:blank', title: 'Service Unavailable', status: 503, detail: 'ledger unavailable', code: 'LEDGER_UNAVAILABLE' }),
-      }),
-    );
+    await ledgerUnavailableOnVerify(tab);
     await tab.page.goto(`/credential#vc=${cert.credential}`);
     await tab.page.getByTestId('credential-unreachable').waitFor({ timeout: 15_000 });
     expect(await tab.page.getByTestId('credential-unreachable').innerText()).to.include('暂时无法核验').and.include('不表示证照无效');

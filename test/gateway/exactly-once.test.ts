@@ -32,6 +32,13 @@ describe('exactly once across a crash between commit and stored answer', functio
       const staff = await signDevToken(key, { sub: 'staff', org: 'charity', roles: ['charity'], charity: 'once' }, opts);
       const issuer = await signDevToken(key, { sub: 'clerk', org: 'civil', roles: ['issuer', 'verifier'] }, opts);
       let api = client(gw.baseUrl);
+      /** The crash: the gateway is killed, `lose` is done to its idempotency store, and it starts again on the same data. */
+      const crash = async (lose: (store: string) => Promise<void>) => {
+        await stopProcess(gw.child, 'SIGKILL');
+        await lose(path.join(dataDir, 'gateway', 'idempotency'));
+        gw = await startGatewayProcess(dataDir);
+        api = client(gw.baseUrl);
+      };
       expect((await api('POST', '/api/v1/charities', { token: registrar, body: { id: 'once', name: '一次基金会', creditCode: sampleCreditCode(), publicFundraising: false } })).status).to.equal(201);
       const project = { title: '助学', targetAmount: 100_000 };
       const donation = { projectId: '', amount: 500, donor: { anonymous: true } };
@@ -44,10 +51,7 @@ describe('exactly once across a crash between commit and stored answer', functio
       expect([d1.status, c1.status]).to.deep.equal([201, 201]);
 
       // The crash: the writes committed, but their answers were never stored (what was kept before submitting is there).
-      await stopProcess(gw.child, 'SIGKILL');
-      await dropStoredAnswers(path.join(dataDir, 'gateway', 'idempotency'));
-      gw = await startGatewayProcess(dataDir);
-      api = client(gw.baseUrl);
+      await crash(dropStoredAnswers);
 
       const p2 = await api('POST', '/api/v1/projects', { token: staff, body: project, headers: { 'idempotency-key': 'p-1' } });
       expect(p2.status, JSON.stringify(p2.body)).to.equal(201);
@@ -70,10 +74,7 @@ describe('exactly once across a crash between commit and stored answer', functio
       const batch = { items: [lowIncomeBody(newIdNumber()), lowIncomeBody(newIdNumber())] };
       const b1 = await api('POST', '/api/v1/certificates/batch', { token: issuer, body: batch, headers: { 'idempotency-key': 'b-1' } });
       expect(b1.status).to.equal(201);
-      await stopProcess(gw.child, 'SIGKILL');
-      await dropStoredAnswers(path.join(dataDir, 'gateway', 'idempotency'));
-      gw = await startGatewayProcess(dataDir);
-      api = client(gw.baseUrl);
+      await crash(dropStoredAnswers);
       const b2 = await api('POST', '/api/v1/certificates/batch', { token: issuer, body: batch, headers: { 'idempotency-key': 'b-1' } });
       expect(b2.status, JSON.stringify(b2.body)).to.equal(201);
       expect(b2.body).to.deep.equal(b1.body);
@@ -81,10 +82,7 @@ describe('exactly once across a crash between commit and stored answer', functio
       // With nothing kept (the whole store lost), no second certificate is issued either.
       const c3 = lowIncomeBody(newIdNumber());
       expect((await api('POST', '/api/v1/certificates', { token: issuer, body: c3, headers: { 'idempotency-key': 'c-3' } })).status).to.equal(201);
-      await stopProcess(gw.child, 'SIGKILL');
-      await fs.rm(path.join(dataDir, 'gateway', 'idempotency'), { recursive: true, force: true });
-      gw = await startGatewayProcess(dataDir);
-      api = client(gw.baseUrl);
+      await crash((store) => fs.rm(store, { recursive: true, force: true }));
       const again = await api('POST', '/api/v1/certificates', { token: issuer, body: c3, headers: { 'idempotency-key': 'c-3' } });
       expect(again.status).to.equal(409);
       expect(again.body.code).to.equal('DUPLICATE_ID');
