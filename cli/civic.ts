@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import '../gateway/src/chaincode-log-level';
 import { Command, CommanderError } from 'commander';
-import { runTokenCommand } from '../scripts/dev-token';
+import { runTokenCommand } from './dev-token';
 import { certificatesCommand } from './certificates-import';
 import { donationsCommand } from './donations-import';
 import { CliError, EXIT } from './errors';

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadDevKey, signDevToken } from '../gateway/src/auth/dev-key';
-import { parseArgs, positiveCount } from './args';
+import { parseArgs, positiveCount } from '../shared/args';
 import { GATEWAY_MAIN, GATEWAY_READY, startChild, stopChild } from './children';
 import { readManifest } from './demo-manifest';
 

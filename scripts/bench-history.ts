@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadDevKey, signDevToken } from '../gateway/src/auth/dev-key';
-import { parseArgs, positiveCount } from './args';
+import { parseArgs, positiveCount } from '../shared/args';
 import { GATEWAY_MAIN, GATEWAY_READY, startChild, stopChild } from './children';
 
 const USAGE = `usage: npm run bench:history -- [--url http://host:port --data-dir <dir>] [--versions <n>] [--requests <n>] [--limit <n>]

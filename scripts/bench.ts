@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { loadDevKey, signDevToken } from '../gateway/src/auth/dev-key';
-import { parseArgs } from './args';
+import { parseArgs } from '../shared/args';
 import { GATEWAY_MAIN, startChild, stopChild } from './children';
 import { sampleResidentId } from './sample-ids';
 

@@ -8,7 +8,7 @@ import type { DomainContext } from '../gateway/src/domain/context';
 import * as donations from '../gateway/src/domain/donations';
 import { openService } from '../gateway/src/service';
 import type { SigningIdentity } from '../network/pki/types';
-import { parseArgs } from './args';
+import { parseArgs } from '../shared/args';
 import { appendRun, disbursementId, donationId, type DemoCharity, type DemoRun } from './demo-manifest';
 import { sampleCreditCode, sampleResidentId } from './sample-ids';
 

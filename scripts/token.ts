@@ -1,4 +1,4 @@
-import { runTokenCommand } from './dev-token';
+import { runTokenCommand } from '../cli/dev-token';
 
 void runTokenCommand(process.argv.slice(2)).then((code) => {
   if (code !== 0) process.exit(code);

@@ -51,18 +51,43 @@ preflight() {
     || fail "Fabric's sampleconfig is not in the Go module cache ($(fabric_module_dir)); run: npm run fabric:install"
   command -v curl >/dev/null || fail "curl is needed to poll health endpoints; run: npm run fabric:install"
   command -v node >/dev/null || fail "node is needed to run the chaincode service"
-  [[ -x "$CC_SERVER_BIN" ]] || fail "$CC_SERVER_BIN is missing; run: npm ci"
+  command -v npm >/dev/null || fail "npm is needed to install the chaincode package"
 }
 
 build_chaincode() {
   if [[ "${FABRIC_SKIP_BUILD:-}" == 1 ]]; then
     log "FABRIC_SKIP_BUILD=1: using the existing build in dist/"
   else
-    log "building the chaincode (npm run build)"
+    log "building (npm run build)"
     (cd "$REPO_ROOT" && npm run --silent build) >"$LOG_DIR/build.log" 2>&1 \
       || { tail -n 20 "$LOG_DIR/build.log" >&2; fail "npm run build failed (log: $LOG_DIR/build.log)"; }
   fi
-  [[ -f "$REPO_ROOT/dist/chaincode/src/index.js" ]] || fail "dist/chaincode/src/index.js is missing after the build"
+  install_chaincode_package
+}
+
+# Builds the chaincode package (chaincode/) on its own, packs it as npm would
+# publish it, and installs the pack with its production dependencies alone in
+# $CC_SERVICE_DIR: the chaincode service runs from there, so a dependency the
+# package does not declare fails here, not on a department's host.
+install_chaincode_package() {
+  log "building and installing the chaincode package on its own ($CC_SERVICE_DIR)"
+  (cd "$REPO_ROOT" && npm run --silent build -w @civic-ledger/chaincode) >"$LOG_DIR/chaincode-build.log" 2>&1 \
+    || { tail -n 20 "$LOG_DIR/chaincode-build.log" >&2; fail "the chaincode package did not build (log: $LOG_DIR/chaincode-build.log)"; }
+  rm -rf "$CC_SERVICE_DIR"
+  mkdir -p "$CC_SERVICE_DIR"
+  local tarball
+  tarball="$(cd "$REPO_ROOT" && npm pack --silent -w @civic-ledger/chaincode --pack-destination "$CC_SERVICE_DIR" 2>>"$LOG_DIR/chaincode-build.log" | tail -n 1)"
+  [[ -f "$CC_SERVICE_DIR/$tarball" ]] || fail "npm pack made no chaincode package (log: $LOG_DIR/chaincode-build.log)"
+  printf '{"private":true,"dependencies":{"@civic-ledger/chaincode":"file:./%s"},"allowScripts":{"protobufjs":true}}\n' "$tarball" >"$CC_SERVICE_DIR/package.json"
+  (cd "$CC_SERVICE_DIR" && npm install --omit=dev --no-audit --no-fund) >>"$LOG_DIR/chaincode-build.log" 2>&1 \
+    || { tail -n 20 "$LOG_DIR/chaincode-build.log" >&2; fail "the chaincode package did not install (log: $LOG_DIR/chaincode-build.log)"; }
+  [[ -f "$CC_MODULE_DIR/dist/index.js" ]] || fail "$CC_MODULE_DIR/dist/index.js is missing after the install"
+  [[ -x "$CC_SERVER_BIN" ]] || fail "$CC_SERVER_BIN is missing after the install"
+  local foreign
+  for foreign in express preact vite echarts @hyperledger/fabric-gateway; do
+    [[ ! -e "$CC_SERVICE_DIR/node_modules/$foreign" ]] || fail "the chaincode package pulled in $foreign, which chaincode does not need"
+  done
+  log "  installed $(ls "$CC_SERVICE_DIR/node_modules" | wc -l) top-level modules, none of the gateway's or the portal's"
 }
 
 # Called on any exit of `up`: if it did not finish, stop what it started.

@@ -8,7 +8,7 @@ import { MSP, isOrgKey } from '../../chaincode/src/models';
 import { createAuthenticator } from '../../gateway/src/auth/authenticator';
 import { loadDevKey, type DevKey } from '../../gateway/src/auth/dev-key';
 import { AuthError, principalFromClaims } from '../../gateway/src/auth/principal';
-import { parseArgs } from '../../scripts/args';
+import { parseArgs } from '../../shared/args';
 import { startEmbedded, tempDir } from '../support/gateway-harness';
 import { client } from '../support/http';
 

@@ -4,48 +4,8 @@ import type { CertificateRecord, VerificationContext } from '../../../chaincode/
 import { isId } from '../../../chaincode/src/validate';
 import { CERT_URN_PREFIX, ISSUER_URN_PREFIX, digestOf } from '../credentials/vc';
 
-/** The checks of a verdict, in the order a verdict lists them. */
-export type CheckName = 'format' | 'signature' | 'issuer' | 'anchor' | 'status' | 'validity' | 'holder';
-
-/** One check of a verdict. */
-export interface Check {
-  name: CheckName;
-  ok: boolean;
-  detail: string;
-}
-
-/** The fields of a certificate record a public verdict may show. */
-export type PublicCertificate = Pick<
-  CertificateRecord,
-  | 'id'
-  | 'type'
-  | 'issuerMsp'
-  | 'issuerKid'
-  | 'holderRef'
-  | 'digest'
-  | 'digestAlg'
-  | 'status'
-  | 'statusReasonCode'
-  | 'statusReason'
-  | 'issuedAt'
-  | 'validFrom'
-  | 'validUntil'
-  | 'updatedAt'
-  | 'issueTxId'
->;
-
-/**
- * The public answer to `POST /api/v1/verify`. `certificate` and `anchor` are
- * present only when the signature verifies and the ledger record anchors the
- * credential; otherwise the verdict names the failed check and nothing else.
- */
-export interface Verdict {
-  valid: boolean;
-  status: 'active' | 'suspended' | 'revoked' | 'expired' | 'unknown';
-  checks: Check[];
-  certificate?: PublicCertificate;
-  anchor?: { txId: string; blockNumber: number };
-}
+export type { Check, CheckName, PublicCertificate, Verdict } from '../../../shared/verification-types';
+import type { Check, CheckName, PublicCertificate, Verdict } from '../../../shared/verification-types';
 
 /** What a credential claims about itself, read but not yet trusted. */
 export interface ParsedCredential {

@@ -60,7 +60,7 @@ start_chaincode_server() {
   start_process "chaincode-$org" env CORE_CHAINCODE_LOGGING_LEVEL="${CHAINCODE_LOGGING_LEVEL:-WARNING}" "$CC_SERVER_BIN" server \
     --chaincode-address "127.0.0.1:$(cc_server_port "$org")" \
     --chaincode-id "${PACKAGE_ID[$org]}" \
-    --module-path "$REPO_ROOT" \
+    --module-path "$CC_MODULE_DIR" \
     --chaincode-tls-cert-file "$tls/server.crt" \
     --chaincode-tls-key-file "$tls/server.key"
   wait_listening "chaincode-$org" "$(cc_server_port "$org")"

@@ -21,7 +21,12 @@ CC_NAME="civic"
 CC_VERSION="1.0"
 CC_SEQUENCE=1
 CC_LABEL="${CC_NAME}_${CC_VERSION}"
-CC_SERVER_BIN="$REPO_ROOT/node_modules/.bin/fabric-chaincode-node"
+# The chaincode service runs from its own install of the chaincode package
+# (only its own dependencies, as a department's chaincode host would have it),
+# made by `up` from chaincode/.
+CC_SERVICE_DIR="$PACKAGE_DIR/service"
+CC_MODULE_DIR="$CC_SERVICE_DIR/node_modules/@civic-ledger/chaincode"
+CC_SERVER_BIN="$CC_SERVICE_DIR/node_modules/.bin/fabric-chaincode-node"
 CCAAS_BUILDER_DIR="$REPO_ROOT/network/fabric/ccaas-builder"
 
 DOMAIN="civicledger.test"

@@ -12,4 +12,4 @@ export type {
   Disbursement,
   Page,
 } from '../../../chaincode/src/models';
-export type { Check, CheckName, PublicCertificate, Verdict } from '../../../gateway/src/domain/assess';
+export type { Check, CheckName, PublicCertificate, Verdict } from '../../../shared/verification-types';

@@ -3,7 +3,7 @@ import { ROLES, isOrgKey } from '../chaincode/src/models';
 import { loadDevKey, signDevToken } from '../gateway/src/auth/dev-key';
 import { principalFromClaims } from '../gateway/src/auth/principal';
 import { ConfigError, loadConfig } from '../gateway/src/config';
-import { parseArgs } from './args';
+import { parseArgs } from '../shared/args';
 
 /** How `npm run token` is invoked; other callers (the `civic` CLI) pass their own. */
 export const NPM_TOKEN_COMMAND = 'npm run --silent token --';
