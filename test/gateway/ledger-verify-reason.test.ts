@@ -1,27 +1,9 @@
 import { expect } from 'chai';
 import { promises as fs } from 'node:fs';
-import { join } from 'node:path';
-import { Level } from 'level';
-import { loadDevKey, signDevToken } from '../../gateway/src/auth/dev-key';
-import { decodeBlock, encodeBlock } from '../../network/devnet/block-codec';
-import { storeKeyOfBlock } from '../../network/devnet/ledger-store';
 import { sampleCreditCode } from '../../scripts/sample-ids';
 import { startEmbedded, tempDir } from '../support/gateway-harness';
 import { contractClient } from '../support/openapi-check';
-
-/** Changes one stored block of the embedded ledger under `dataDir` (the gateway must be closed). */
-async function tamperBlock(dataDir: string, n: number, change: (block: ReturnType<typeof decodeBlock>) => void): Promise<void> {
-  const db = new Level<string, Buffer>(join(dataDir, 'ledger'), { keyEncoding: 'utf8', valueEncoding: 'buffer' });
-  try {
-    const block = decodeBlock((await db.get(storeKeyOfBlock(n)))!);
-    const before = JSON.stringify(block);
-    change(block);
-    if (JSON.stringify(block) === before) throw new Error('the tampering changed nothing');
-    await db.put(storeKeyOfBlock(n), encodeBlock({ ...block, data: block.data.map((d) => Buffer.from(d, 'utf8')) }));
-  } finally {
-    await db.close();
-  }
-}
+import { tamperBlock, widenFirstTransaction } from '../support/tamper';
 
 describe('GET /api/v1/audit/ledger/verify on a tampered embedded ledger', function () {
   this.timeout(60_000);
@@ -31,10 +13,8 @@ describe('GET /api/v1/audit/ledger/verify on a tampered embedded ledger', functi
     try {
       const env = { CIVIC_DATA_DIR: dataDir };
       let gw = await startEmbedded(env);
-      const key = await loadDevKey(dataDir);
-      const opts = { issuer: gw.config.auth.issuer, audience: gw.config.auth.audience, ttlSeconds: 600 };
-      const registrar = await signDevToken(key, { sub: 'reg1', org: 'civil', roles: ['registrar'] }, opts);
-      const auditor = await signDevToken(key, { sub: 'aud1', org: 'audit', roles: ['auditor'] }, opts);
+      const registrar = await gw.token({ sub: 'reg1', org: 'civil', roles: ['registrar'] });
+      const auditor = await gw.token({ sub: 'aud1', org: 'audit', roles: ['auditor'] });
       let api = contractClient(gw.baseUrl);
       const written: number[] = [];
       for (const name of ['甲基金会', '乙基金会']) {
@@ -50,9 +30,7 @@ describe('GET /api/v1/audit/ledger/verify on a tampered embedded ledger', functi
 
       // One byte more in the first charity's stored transaction: the block's bytes no longer match its dataHash.
       const target = written[0];
-      await tamperBlock(dataDir, target, (block) => {
-        block.data[0] = block.data[0].replace('"endorsements":', '"endorsements": ');
-      });
+      await tamperBlock(dataDir, target, widenFirstTransaction);
 
       gw = await startEmbedded(env);
       api = contractClient(gw.baseUrl);
