@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { SignJWT, generateKeyPair } from 'jose';
-import { client, type Call } from '../support/http';
+import type { Call } from '../support/http';
+import { contractClient } from '../support/openapi-check';
 import type { Harness, SuiteOptions } from './harness';
 import { sampleResidentId } from '../../scripts/sample-ids';
 
@@ -44,7 +45,7 @@ export function certificateScenarios(opts: SuiteOptions): void {
 
     before(async function () {
       h = await opts.factory();
-      api = client(h.baseUrl);
+      api = contractClient(h.baseUrl);
       issuer = await h.token({ sub: 'clerk1', org: 'civil', roles: ['issuer'], dept: 'marriage-office' });
       issuer2 = await h.token({ sub: 'clerk2', org: 'civil', roles: ['issuer'] });
       verifier = await h.token({ sub: 'hospital-desk', org: 'audit', roles: ['verifier'] });
@@ -491,7 +492,7 @@ export function certificateScenarios(opts: SuiteOptions): void {
         expectProblem(await api('GET', '/api/v1/certificates?cursor=%%%', { token: auditor }), 400);
         expectProblem(await api('GET', '/api/v1/certificates?cursor=Zm9v', { token: auditor }), 400);
         expectProblem(await api('GET', '/api/v1/certificates?status=lost', { token: auditor }), 400);
-        expectProblem(await api('GET', '/api/v1/nowhere'), 404);
+        expectProblem(await api('GET', '/api/v1/nowhere', { offContract: 'a path no route serves' }), 404);
         expectProblem(await api('POST', '/api/v1/certificates/search', { token: verifier, body: { holder: {} } }), 400);
       });
     });

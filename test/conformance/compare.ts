@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { charityWithProjects } from '../support/charities';
-import { client, type Call, type Reply } from '../support/http';
+import type { Call, Reply } from '../support/http';
+import { contractClient } from '../support/openapi-check';
 import { expectProblem, lowIncomeBody, newIdNumber } from './certificates';
 import type { Harness, SuiteOptions } from './harness';
 
@@ -29,7 +30,7 @@ export function compareScenarios(opts: SuiteOptions): void {
 
     before(async function () {
       h = await opts.factory();
-      api = client(h.baseUrl);
+      api = contractClient(h.baseUrl);
       issuer = await h.token({ sub: 'clerk-cmp', org: 'civil', roles: ['issuer'] });
       registrar = await h.token({ sub: 'registrar-cmp', org: 'civil', roles: ['registrar'] });
       verifier = await h.token({ sub: 'desk-cmp', org: 'audit', roles: ['verifier'] });

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { charityName } from '../support/names';
 import { randomUUID } from 'node:crypto';
-import { client, type Call, type Reply } from '../support/http';
+import type { Call, Reply } from '../support/http';
+import { contractClient } from '../support/openapi-check';
 import { expectProblem, newIdNumber } from './certificates';
 import type { Harness, SuiteOptions } from './harness';
 
@@ -99,7 +100,7 @@ export function donationScenarios(opts: SuiteOptions): void {
 
     before(async function () {
       h = await opts.factory();
-      api = client(h.baseUrl);
+      api = contractClient(h.baseUrl);
       registrar = await h.token({ sub: 'registrar1', org: 'civil', roles: ['registrar'] });
       auditor = await h.token({ sub: 'auditor1', org: 'audit', roles: ['auditor'] });
       clerk = await h.token({ sub: 'clerk1', org: 'civil', roles: ['issuer'] });

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { sampleCreditCode } from '../../scripts/sample-ids';
-import { client, type Call } from '../support/http';
+import type { Call } from '../support/http';
+import { contractClient } from '../support/openapi-check';
 import { openSse, type SseEvent } from '../support/sse';
 import { expectProblem, lowIncomeBody, newIdNumber } from './certificates';
 import type { Harness, SuiteOptions } from './harness';
@@ -18,7 +19,7 @@ export function eventScenarios(opts: SuiteOptions): void {
 
     before(async function () {
       h = await opts.factory();
-      api = client(h.baseUrl);
+      api = contractClient(h.baseUrl);
       issuer = await h.token({ sub: 'clerk-ev', org: 'civil', roles: ['issuer'] });
       auditor = await h.token({ sub: 'auditor-ev', org: 'audit', roles: ['auditor'] });
     });

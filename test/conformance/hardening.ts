@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { sampleCreditCode } from '../../scripts/sample-ids';
-import { client, type Call } from '../support/http';
+import type { Call } from '../support/http';
+import { contractClient } from '../support/openapi-check';
 import { expectProblem, lowIncomeBody, newIdNumber } from './certificates';
 import type { Harness, SuiteOptions } from './harness';
 
@@ -24,7 +25,7 @@ export function hardeningScenarios(opts: SuiteOptions): void {
 
     before(async function () {
       h = await opts.factory();
-      api = client(h.baseUrl);
+      api = contractClient(h.baseUrl);
       issuer = await h.token({ sub: 'clerk1', org: 'civil', roles: ['issuer'] });
       registrar = await h.token({ sub: 'registrar1', org: 'civil', roles: ['registrar'] });
       auditor = await h.token({ sub: 'auditor1', org: 'audit', roles: ['auditor'] });

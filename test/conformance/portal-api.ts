@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { charityName } from '../support/names';
 import { createHash, randomUUID } from 'node:crypto';
-import { client, type Call } from '../support/http';
+import type { Call } from '../support/http';
+import { contractClient } from '../support/openapi-check';
 import { expectProblem, lowIncomeBody, newIdNumber } from './certificates';
 import type { Harness, SuiteOptions } from './harness';
 
@@ -32,7 +33,7 @@ export function portalApiScenarios(opts: SuiteOptions): void {
 
     before(async function () {
       h = await opts.factory();
-      api = client(h.baseUrl);
+      api = contractClient(h.baseUrl);
       registrar = await h.token({ sub: `reg-${run}`, org: 'civil', roles: ['registrar'] });
       auditor = await h.token({ sub: `aud-${run}`, org: 'audit', roles: ['auditor'] });
       issuer = await h.token({ sub: `iss-${run}`, org: 'civil', roles: ['issuer'] });

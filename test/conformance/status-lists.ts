@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { createPublicKey, verify as verifySignature, type JsonWebKey } from 'node:crypto';
-import { client, type Call } from '../support/http';
+import type { Call } from '../support/http';
+import { contractClient } from '../support/openapi-check';
 import { expectProblem, lowIncomeBody, newIdNumber } from './certificates';
 import type { Harness, SuiteOptions } from './harness';
 
@@ -27,7 +28,7 @@ export function statusListScenarios(opts: SuiteOptions): void {
 
     before(async function () {
       h = await opts.factory();
-      api = client(h.baseUrl);
+      api = contractClient(h.baseUrl);
       issuer = await h.token({ sub: 'clerk-sl', org: 'civil', roles: ['issuer'] });
     });
     after(async () => h?.close());

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
-import { client, type Call } from '../support/http';
+import type { Call } from '../support/http';
+import { contractClient } from '../support/openapi-check';
 import { lowIncomeBody, newIdNumber } from './certificates';
 import type { Harness, SuiteOptions } from './harness';
 
@@ -32,7 +33,7 @@ export function verifyPrivacyScenarios(opts: SuiteOptions): void {
 
     before(async function () {
       h = await opts.factory();
-      api = client(h.baseUrl);
+      api = contractClient(h.baseUrl);
       issuer = await h.token({ sub: 'clerk1', org: 'civil', roles: ['issuer'] });
     });
     after(async () => h?.close());

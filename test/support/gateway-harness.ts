@@ -36,7 +36,8 @@ export async function startGateway(
   const server: Server = service.app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const { port } = server.address() as AddressInfo;
-  const devKey: DevKey = await loadDevKey(dataDir);
+  // The key the gateway trusts: in CIVIC_DATA_DIR when `env` names one, else in the temp dir.
+  const devKey: DevKey = await loadDevKey(config.dataDir);
   const foreign = await generateKeyPair('ES256', { extractable: true });
   const foreignKey: DevKey = { kid: devKey.kid, privateKey: foreign.privateKey, publicJwk: await exportJWK(foreign.publicKey) };
   const opts = { issuer: config.auth.issuer, audience: config.auth.audience };

@@ -12,6 +12,12 @@ export interface RequestOptions {
   /** Sent as-is instead of JSON-encoding `body`. */
   raw?: string | Buffer;
   headers?: Record<string, string>;
+  /**
+   * Why this request lies outside the OpenAPI document on purpose (a path no
+   * route serves, a method the API does not offer): a contract client
+   * (`contractClient`) does not check its answer. The plain client ignores it.
+   */
+  offContract?: string;
 }
 
 export function client(baseUrl: string) {

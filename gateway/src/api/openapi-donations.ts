@@ -1,13 +1,13 @@
 /** The Charities and donations, and Audit, sections of the OpenAPI document. */
 
-import { body, comparisonAnswer, errors, idParam, idempotencyKey, ok, page, personSchema, problem, ref, secured, type Schema } from './openapi-parts';
+import { actor, body, closed, comparisonAnswer, errors, idParam, idempotencyKey, ok, page, personSchema, problem, ref, secured, type Schema } from './openapi-parts';
 
 const fen = (description: string): Schema => ({ type: 'integer', minimum: 1, maximum: 1_000_000_000_000, description: `${description}, integer fen (分)` });
 const total = (description: string): Schema => ({ type: 'integer', minimum: 0, description: `${description}, integer fen (≤ 2^53 − 1)` });
 const str: Schema = { type: 'string' };
 const dateTime: Schema = { type: 'string', format: 'date-time' };
 const pseudonym = (who: string, scope = ''): Schema => ({ type: 'string', pattern: '^[0-9a-f]{64}$', description: `Pseudonym of the ${who}'s ID number: HMAC-SHA256 under a key derived from the consortium pepper for ${who}s${scope} alone` });
-const actor: Schema = { type: 'object', properties: { mspId: str, id: str } };
+const version: Schema = { type: 'integer', description: 'Version of the record, counted by the ledger' };
 const category: Schema = { enum: ['program', 'management', 'fundraising'] };
 const businessDate = (what: string): Schema => ({
   type: 'string',
@@ -31,18 +31,28 @@ const donationBody: Schema = {
   required: ['projectId', 'amount', 'donor'],
   properties: { id: str, projectId: str, amount: fen('Amount'), donor: donorBody, channel: str, receivedAt: businessDate('When the money came in') },
 };
+/** A record of a year's listing: the entity, plus the block of its transaction when the ledger knows it. */
+const listed = (entity: 'Charity' | 'Project' | 'Donation' | 'Disbursement'): Schema => {
+  const schema = donationSchemas[entity];
+  return { ...schema, properties: { ...(schema.properties as Record<string, Schema>), blockNumber: { type: 'integer' } } };
+};
+/** A record just written: the entity, plus the block its transaction landed in. */
+const written = (entity: 'Charity' | 'Project'): Schema => {
+  const schema = listed(entity);
+  return { ...schema, required: [...(schema.required as string[]), 'blockNumber'] };
+};
 const traceBlock: Schema = { type: 'integer', description: 'Block of the transaction, from the ledger' };
 
 /** Component schemas of the section. */
 export const donationSchemas: Record<string, Schema> = {
-  Charity: {
-    type: 'object',
-    required: ['id', 'name', 'creditCode', 'publicFundraising'],
-    properties: { id: str, name: str, creditCode: { type: 'string', description: '统一社会信用代码' }, publicFundraising: { type: 'boolean' }, registeredAt: dateTime, registeredBy: actor, txId: str },
-  },
+  Charity: closed(
+    { id: str, name: str, creditCode: { type: 'string', description: '统一社会信用代码' }, publicFundraising: { type: 'boolean' }, registeredAt: dateTime, registeredBy: actor, txId: str, version },
+    ['id', 'name', 'creditCode', 'publicFundraising', 'registeredAt', 'registeredBy', 'txId'],
+  ),
   Project: {
     type: 'object',
-    required: ['id', 'charityId', 'title', 'targetAmount', 'raised', 'disbursed', 'balance'],
+    required: ['id', 'charityId', 'title', 'targetAmount', 'raised', 'disbursed', 'balance', 'donationCount', 'fifoHead', 'createdAt', 'createdBy', 'updatedAt', 'txId'],
+    additionalProperties: false,
     properties: {
       id: str,
       charityId: str,
@@ -54,13 +64,16 @@ export const donationSchemas: Record<string, Schema> = {
       donationCount: { type: 'integer' },
       fifoHead: { type: 'integer', description: 'seq of the oldest donation with money left' },
       createdAt: dateTime,
+      createdBy: actor,
       updatedAt: dateTime,
       txId: str,
+      version,
     },
   },
   Donation: {
     type: 'object',
-    required: ['id', 'projectId', 'charityId', 'amount', 'remaining', 'anonymous', 'seq', 'receivedAt', 'year', 'recordedAt', 'txId'],
+    required: ['id', 'projectId', 'charityId', 'amount', 'remaining', 'anonymous', 'seq', 'receivedAt', 'year', 'recordedAt', 'recordedBy', 'txId'],
+    additionalProperties: false,
     properties: {
       id: str,
       projectId: str,
@@ -76,11 +89,13 @@ export const donationSchemas: Record<string, Schema> = {
       recordedAt: dateTime,
       recordedBy: actor,
       txId: str,
+      version,
     },
   },
   Disbursement: {
     type: 'object',
-    required: ['id', 'projectId', 'charityId', 'amount', 'category', 'sources', 'paidAt', 'year', 'recordedAt', 'txId'],
+    required: ['id', 'projectId', 'charityId', 'amount', 'category', 'sources', 'paidAt', 'year', 'recordedAt', 'recordedBy', 'txId'],
+    additionalProperties: false,
     properties: {
       id: str,
       projectId: str,
@@ -94,18 +109,20 @@ export const donationSchemas: Record<string, Schema> = {
       sources: {
         type: 'array',
         description: 'Donations consumed, oldest first (FIFO by recording order)',
-        items: { type: 'object', properties: { donationId: str, amount: fen('Share') } },
+        items: closed({ donationId: str, amount: fen('Share') }),
       },
       paidAt: dateTime,
       year: { type: 'integer' },
       recordedAt: dateTime,
       recordedBy: actor,
       txId: str,
+      version,
     },
   },
   Finding: {
     type: 'object',
     required: ['code', 'severity', 'message', 'figures'],
+    additionalProperties: false,
     properties: {
       code: { enum: ['PROGRAM_SPENDING_BELOW_70_PERCENT', 'MANAGEMENT_COSTS_ABOVE_10_PERCENT'] },
       severity: { enum: ['high', 'medium', 'low'] },
@@ -115,23 +132,21 @@ export const donationSchemas: Record<string, Schema> = {
   },
   AnnualReport: {
     type: 'object',
-    required: ['charityId', 'year', 'income', 'previousYearIncome', 'expenditure', 'ratios', 'findings'],
+    description: 'Open to members added later',
+    required: ['charityId', 'year', 'publicFundraising', 'income', 'previousYearIncome', 'expenditure', 'ratios', 'counts', 'findings'],
     properties: {
       charityId: str,
       year: { type: 'integer' },
       publicFundraising: { type: 'boolean' },
       income: total('Donations received in the year'),
       previousYearIncome: total('Donations received in the year before'),
-      expenditure: {
-        type: 'object',
-        properties: { program: total('Charitable activities'), management: total('Management'), fundraising: total('Fundraising'), total: total('All spending') },
-      },
-      ratios: {
-        type: 'object',
-        description: 'Rounded to 4 decimals; null when the denominator is 0. Findings compare exact integers.',
-        properties: { programToPreviousIncome: { type: ['number', 'null'] }, managementToTotal: { type: ['number', 'null'] } },
-      },
-      counts: { type: 'object', properties: { donations: { type: 'integer' }, disbursements: { type: 'integer' } } },
+      expenditure: closed({ program: total('Charitable activities'), management: total('Management'), fundraising: total('Fundraising'), total: total('All spending') }),
+      ratios: closed(
+        { programToPreviousIncome: { type: ['number', 'null'] }, managementToTotal: { type: ['number', 'null'] } },
+        undefined,
+        { description: 'Rounded to 4 decimals; null when the denominator is 0. Findings compare exact integers.' },
+      ),
+      counts: closed({ donations: { type: 'integer' }, disbursements: { type: 'integer' } }),
       findings: {
         type: 'array',
         description: 'Charity Law art. 61 (art. 60 before 2023), for public-fundraising charities only: program spending below 70% of the previous year\'s income (none when that income is 0), management costs above 10% of the year\'s spending.',
@@ -139,20 +154,32 @@ export const donationSchemas: Record<string, Schema> = {
       },
     },
   },
-  LedgerTransaction: {
-    type: 'object',
-    properties: {
-      txId: str,
-      blockNumber: { type: 'integer' },
-      timestamp: dateTime,
-      creator: actor,
-      contract: str,
-      function: str,
-      validationCode: str,
-      endorsers: { type: 'array', items: str },
-      writes: { type: 'array', items: str, description: 'Keys written; composite keys rendered as type/part/part' },
+  LedgerTransaction: closed({
+    txId: str,
+    blockNumber: { type: 'integer' },
+    timestamp: dateTime,
+    creator: actor,
+    contract: str,
+    function: str,
+    validationCode: str,
+    endorsers: { type: 'array', items: str, description: 'MSP IDs of the endorsing peers' },
+    writes: { type: 'array', items: str, description: 'Keys written; composite keys rendered as type/part/part' },
+  }),
+  ChainCheck: closed(
+    {
+      ok: { type: 'boolean' },
+      height: { type: 'integer', minimum: 0 },
+      checkedBlocks: { type: 'integer', minimum: 0, description: 'Blocks examined, the failing one included' },
+      firstBadBlock: { type: 'integer', minimum: 0, description: 'Present when ok is false' },
+      reason: { type: 'string', description: "Present when ok is false: why the chain check failed, e.g. \"block 12 previousHash does not match the hash of block 11\"" },
+      checks: {
+        type: 'array',
+        items: str,
+        description: 'What was checked over every block: data-hash, hash-chain, transaction-signatures (embedded) or orderer-signatures (Fabric), second-peer:<MSP> when another org\'s peer was asked',
+      },
     },
-  },
+    ['ok', 'height', 'checkedBlocks', 'checks'],
+  ),
 };
 
 /** Paths of the section. */
@@ -169,7 +196,7 @@ export const donationPaths: Record<string, Schema> = {
       security: secured,
       parameters: [idempotencyKey],
       requestBody: body({ type: 'object', required: ['id', 'name', 'creditCode', 'publicFundraising'], properties: { id: str, name: str, creditCode: str, publicFundraising: { type: 'boolean' } } }),
-      responses: { '201': ok(ref('Charity'), 'Registered'), ...errors, '409': problem('DUPLICATE_ID') },
+      responses: { '201': ok(written('Charity'), 'Registered'), ...errors, '409': problem('DUPLICATE_ID') },
     },
   },
   '/api/v1/charities/{id}/projects': {
@@ -189,7 +216,7 @@ export const donationPaths: Record<string, Schema> = {
       security: secured,
       parameters: [idempotencyKey],
       requestBody: body({ type: 'object', required: ['title', 'targetAmount'], properties: { id: str, title: str, targetAmount: fen('Target') } }),
-      responses: { '201': ok(ref('Project'), 'Created'), ...errors, '404': problem('CHARITY_NOT_FOUND'), '409': problem('DUPLICATE_ID') },
+      responses: { '201': ok(written('Project'), 'Created'), ...errors, '404': problem('CHARITY_NOT_FOUND'), '409': problem('DUPLICATE_ID') },
     },
   },
   '/api/v1/projects/{id}': {
@@ -202,7 +229,7 @@ export const donationPaths: Record<string, Schema> = {
       parameters: [idempotencyKey],
       requestBody: body(donationBody),
       responses: {
-        '201': ok({ type: 'object', properties: { id: str, donation: ref('Donation'), txId: str, blockNumber: { type: 'integer' } } }, 'Recorded'),
+        '201': ok({ type: 'object', required: ['id', 'donation', 'txId', 'blockNumber'], properties: { id: str, donation: ref('Donation'), txId: str, blockNumber: { type: 'integer' } } }, 'Recorded'),
         ...errors,
         '404': problem('PROJECT_NOT_FOUND'),
         '409': problem('DUPLICATE_ID'),
@@ -217,7 +244,14 @@ export const donationPaths: Record<string, Schema> = {
       parameters: [idempotencyKey],
       requestBody: body({ type: 'object', required: ['items'], properties: { items: { type: 'array', minItems: 1, maxItems: 1000, items: donationBody } } }),
       responses: {
-        '201': ok({ type: 'object', properties: { items: { type: 'array', items: { type: 'object', properties: { id: str, donation: ref('Donation') } } }, txId: str, blockNumber: { type: 'integer' } } }, 'Recorded'),
+        '201': ok(
+          {
+            type: 'object',
+            required: ['items', 'txId', 'blockNumber'],
+            properties: { items: { type: 'array', items: { type: 'object', required: ['id', 'donation'], properties: { id: str, donation: ref('Donation') } } }, txId: str, blockNumber: { type: 'integer' } },
+          },
+          'Recorded',
+        ),
         ...errors,
         '404': problem('PROJECT_NOT_FOUND'),
         '409': problem('DUPLICATE_ID'),
@@ -257,7 +291,7 @@ export const donationPaths: Record<string, Schema> = {
         },
       }),
       responses: {
-        '201': ok({ type: 'object', properties: { id: str, disbursement: ref('Disbursement'), txId: str, blockNumber: { type: 'integer' } } }, 'Recorded'),
+        '201': ok({ type: 'object', required: ['id', 'disbursement', 'txId', 'blockNumber'], properties: { id: str, disbursement: ref('Disbursement'), txId: str, blockNumber: { type: 'integer' } } }, 'Recorded'),
         ...errors,
         '404': problem('PROJECT_NOT_FOUND'),
         '409': problem('DUPLICATE_ID'),
@@ -276,14 +310,16 @@ export const donationPaths: Record<string, Schema> = {
       responses: {
         '200': ok({
           type: 'object',
+          required: ['donation', 'allocations', 'remaining'],
+          additionalProperties: false,
           properties: {
             donation: ref('Donation'),
             allocations: {
               type: 'array',
-              items: {
-                type: 'object',
-                properties: { disbursementId: str, amount: fen('Share'), category, beneficiaryRef: pseudonym('beneficiary'), payee: str, paidAt: dateTime, txId: str, blockNumber: traceBlock, timestamp: dateTime },
-              },
+              items: closed(
+                { disbursementId: str, amount: fen('Share'), category, beneficiaryRef: pseudonym('beneficiary'), payee: str, paidAt: dateTime, txId: str, blockNumber: traceBlock, timestamp: dateTime },
+                ['disbursementId', 'amount', 'category', 'paidAt', 'txId', 'timestamp'],
+              ),
             },
             remaining: total('Not yet spent'),
           },
@@ -301,11 +337,16 @@ export const donationPaths: Record<string, Schema> = {
       responses: {
         '200': ok({
           type: 'object',
+          required: ['disbursement', 'sources'],
+          additionalProperties: false,
           properties: {
             disbursement: ref('Disbursement'),
             sources: {
               type: 'array',
-              items: { type: 'object', properties: { donationId: str, amount: fen('Share'), donorRef: pseudonym('donor', ' of this charity'), anonymous: { type: 'boolean' }, receivedAt: dateTime, txId: str, blockNumber: traceBlock } },
+              items: closed(
+                { donationId: str, amount: fen('Share'), donorRef: pseudonym('donor', ' of this charity'), anonymous: { type: 'boolean' }, receivedAt: dateTime, txId: str, blockNumber: traceBlock },
+                ['donationId', 'amount', 'anonymous', 'receivedAt', 'txId'],
+              ),
             },
           },
         }),
@@ -327,7 +368,11 @@ export const donationPaths: Record<string, Schema> = {
       summary: `A charity's donations or disbursements of a year, in recording order, each with its block (the portal's money flow). ${auditRule}`,
       security: secured,
       parameters: [idParam, yearQuery, { name: 'kind', in: 'query', required: true, schema: { enum: ['donations', 'disbursements'] } }, ...pageQuery],
-      responses: { '200': ok(page({ type: 'object', description: 'A Donation or a Disbursement, plus blockNumber' })), ...errors, '404': problem('CHARITY_NOT_FOUND') },
+      responses: {
+        '200': ok(page({ description: 'A Donation or a Disbursement (as `kind` says), plus the block of its transaction', anyOf: [listed('Donation'), listed('Disbursement')] })),
+        ...errors,
+        '404': problem('CHARITY_NOT_FOUND'),
+      },
     },
   },
   '/api/v1/audit/charities/{id}/export.csv': {
@@ -355,7 +400,7 @@ export const donationPaths: Record<string, Schema> = {
           properties: {
             entity: str,
             id: str,
-            items: { type: 'array', items: { type: 'object', properties: { txId: str, blockNumber: { type: 'integer' }, timestamp: dateTime, isDelete: { type: 'boolean' }, record: { type: 'object' } } } },
+            items: { type: 'array', items: closed({ txId: str, blockNumber: { type: 'integer' }, timestamp: dateTime, isDelete: { type: 'boolean' }, record: { type: 'object' } }, ['txId', 'timestamp', 'isDelete']) },
             nextCursor: str,
           },
         }),
@@ -377,7 +422,7 @@ export const donationPaths: Record<string, Schema> = {
       summary: 'Recompute the block hash chain from the genesis block (audit org, auditor)',
       security: secured,
       responses: {
-        '200': ok({ type: 'object', required: ['ok', 'height', 'checkedBlocks'], properties: { ok: { type: 'boolean' }, height: { type: 'integer' }, checkedBlocks: { type: 'integer' }, firstBadBlock: { type: 'integer' } } }),
+        '200': ok(ref('ChainCheck')),
         ...errors,
       },
     },

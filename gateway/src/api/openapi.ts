@@ -3,7 +3,7 @@
 import { donationPaths, donationSchemas } from './openapi-donations';
 import { STATUS_REASON_CODES } from '../../../chaincode/src/lifecycle';
 import { EVENT_TYPES } from '../domain/events';
-import { body, comparisonAnswer, errors, idParam, idempotencyKey, ok, page, personSchema, problem, ref, secured, write, type Schema } from './openapi-parts';
+import { actor, body, closed, comparisonAnswer, errors, idParam, idempotencyKey, ok, page, personSchema, problem, ref, secured, write, type Schema } from './openapi-parts';
 
 const issueBody: Schema = {
   type: 'object',
@@ -26,6 +26,7 @@ const publicCertificateProperties: Record<string, Schema> = {
   digest: { type: 'string', description: 'SHA-256 of the compact JWS' },
   digestAlg: { const: 'sha-256' },
   status: { enum: ['active', 'suspended', 'revoked'] },
+  statusReasonCode: { enum: [...STATUS_REASON_CODES] },
   statusReason: { type: 'string' },
   issuedAt: { type: 'string', format: 'date-time' },
   validFrom: { type: 'string', format: 'date-time' },
@@ -33,7 +34,27 @@ const publicCertificateProperties: Record<string, Schema> = {
   updatedAt: { type: 'string', format: 'date-time' },
   issueTxId: { type: 'string', description: 'The transaction that anchored the certificate' },
 };
-const certificateRequired = ['id', 'type', 'issuerMsp', 'issuerKid', 'holderRef', 'digest', 'digestAlg', 'status', 'issuedAt', 'validFrom', 'updatedAt'];
+const certificateRequired = ['id', 'type', 'issuerMsp', 'issuerKid', 'holderRef', 'digest', 'digestAlg', 'status', 'issuedAt', 'validFrom', 'updatedAt', 'issueTxId'];
+const dateTime: Schema = { type: 'string', format: 'date-time' };
+const issuerKey: Schema = closed(
+  {
+    kid: { type: 'string' },
+    mspId: { type: 'string' },
+    jwk: { type: 'object', required: ['kty'], properties: { kty: { type: 'string' } } },
+    status: { enum: ['active', 'retired', 'compromised'] },
+    activatedAt: dateTime,
+    retiredAt: dateTime,
+    compromisedAt: dateTime,
+  },
+  ['kid', 'mspId', 'jwk', 'status', 'activatedAt'],
+);
+const certificateTypeProperties: Record<string, Schema> = {
+  type: { type: 'string' },
+  title: { type: 'string' },
+  issuerMsps: { type: 'array', items: { type: 'string' } },
+  schema: { type: 'object' },
+  registeredAt: dateTime,
+};
 
 const statusChange = (summary: string) => ({
   post: {
@@ -48,6 +69,31 @@ const statusChange = (summary: string) => ({
     responses: { '200': ok(write({ record: ref('CertificateRecord') })), ...errors, '404': problem('No such certificate'), '409': problem('INVALID_TRANSITION') },
   },
 });
+
+/** Operations of the document, by path and method. */
+type Paths = Record<string, Record<string, { requestBody?: unknown; responses: Record<string, unknown> }>>;
+
+/**
+ * Answers every operation can give besides its own: a body the gateway does
+ * not read (413, 415) for those that take one, and a ledger that does not
+ * answer (503) for those that reach it.
+ */
+function withCommonAnswers(paths: Paths): Paths {
+  const out: Paths = {};
+  for (const [path, item] of Object.entries(paths)) {
+    out[path] = {};
+    for (const [method, op] of Object.entries(item)) {
+      const common: Record<string, unknown> = {};
+      if (method === 'post') {
+        common['413'] = problem('PAYLOAD_TOO_LARGE: the body is larger than the configured limit');
+        common['415'] = problem('UNSUPPORTED_MEDIA_TYPE: a body that is not JSON in UTF-8');
+      }
+      if (path !== '/api/v1/openapi.json') common['503'] = problem('LEDGER_UNAVAILABLE: the ledger does not answer; Retry-After may say when to try again');
+      out[path][method] = { ...op, responses: { ...common, ...op.responses } };
+    }
+  }
+  return out;
+}
 
 export function openApiDocument(serverUrl: string): Record<string, unknown> {
   return {
@@ -64,12 +110,14 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
       schemas: {
         Problem: {
           type: 'object',
+          description: 'RFC 9457 problem details; open to extension members (e.g. the errors of a validation problem)',
           required: ['type', 'title', 'status', 'detail', 'code'],
           properties: { type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, detail: { type: 'string' }, code: { type: 'string' } },
         },
         CertificateRecord: {
           type: 'object',
-          required: certificateRequired,
+          required: [...certificateRequired, 'updatedBy'],
+          additionalProperties: false,
           properties: {
             ...publicCertificateProperties,
             claimsRef: {
@@ -77,40 +125,20 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
               pattern: '^[0-9a-f]{64}$',
               description: 'HMAC-SHA256 of the certificate id, holder, type and claims under a key derived from the consortium pepper; absent on certificates anchored before it was kept',
             },
-            updatedBy: { type: 'object', properties: { mspId: { type: 'string' }, id: { type: 'string' } } },
+            updatedBy: actor,
+            statusList: closed({ list: { type: 'integer', minimum: 0 }, index: { type: 'integer', minimum: 0 } }, ['list', 'index'], { description: 'Where the certificate sits in its org\'s status lists' }),
           },
         },
         PublicCertificate: {
           type: 'object',
           description: 'A certificate record as the public verdict shows it: without `updatedBy`, the identity of who last changed it',
           required: certificateRequired,
+          additionalProperties: false,
           properties: publicCertificateProperties,
         },
-        CertificateType: {
-          type: 'object',
-          required: ['type', 'title', 'issuerMsps', 'schema'],
-          properties: { type: { type: 'string' }, title: { type: 'string' }, issuerMsps: { type: 'array', items: { type: 'string' } }, schema: { type: 'object' } },
-        },
-        Issuer: {
-          type: 'object',
-          properties: {
-            mspId: { type: 'string' },
-            name: { type: 'string' },
-            keys: {
-              type: 'array',
-              items: {
-                type: 'object',
-                properties: {
-                  kid: { type: 'string' },
-                  jwk: { type: 'object' },
-                  status: { enum: ['active', 'retired', 'compromised'] },
-                  activatedAt: { type: 'string', format: 'date-time' },
-                  retiredAt: { type: 'string', format: 'date-time' },
-                },
-              },
-            },
-          },
-        },
+        CertificateType: closed(certificateTypeProperties, ['type', 'title', 'issuerMsps', 'schema']),
+        IssuerKey: issuerKey,
+        Issuer: closed({ mspId: { type: 'string' }, name: { type: 'string' }, keys: { type: 'array', items: ref('IssuerKey') } }),
         Verdict: {
           type: 'object',
           description:
@@ -121,42 +149,47 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
             status: { enum: ['active', 'suspended', 'revoked', 'expired', 'unknown'] },
             checks: {
               type: 'array',
-              items: {
-                type: 'object',
-                properties: { name: { enum: ['format', 'signature', 'issuer', 'anchor', 'status', 'validity', 'holder'] }, ok: { type: 'boolean' }, detail: { type: 'string' } },
-              },
+              items: closed({ name: { enum: ['format', 'signature', 'issuer', 'anchor', 'status', 'validity', 'holder'] }, ok: { type: 'boolean' }, detail: { type: 'string' } }),
             },
             certificate: ref('PublicCertificate'),
-            anchor: { type: 'object', properties: { txId: { type: 'string' }, blockNumber: { type: 'integer' } } },
+            anchor: closed({ txId: { type: 'string' }, blockNumber: { type: 'integer' } }),
           },
+          additionalProperties: false,
         },
         ...donationSchemas,
       },
     },
-    paths: {
+    paths: withCommonAnswers({
       '/healthz': {
         get: {
           summary: 'Liveness and ledger height',
           responses: {
-            '200': ok({
-              type: 'object',
-              properties: { status: { const: 'ok' }, ledger: { type: 'object', properties: { backend: { enum: ['embedded', 'fabric'] }, height: { type: 'integer' } } } },
-            }),
+            '200': ok(closed({ status: { const: 'ok' }, ledger: closed({ backend: { enum: ['embedded', 'fabric'] }, height: { type: 'integer' } }) })),
+            '503': problem('LEDGER_UNAVAILABLE'),
           },
         },
       },
+      '/readyz': {
+        get: {
+          summary: 'Readiness: 200 when the ledger answers',
+          responses: { '200': ok({ type: 'object', required: ['status'], properties: { status: { const: 'ready' } } }), '503': problem('LEDGER_UNAVAILABLE: the ledger does not answer') },
+        },
+      },
+      '/api/v1/openapi.json': {
+        get: { summary: 'This document', responses: { '200': ok({ type: 'object', required: ['openapi', 'info', 'paths'], properties: { openapi: { type: 'string' } } }) } },
+      },
       '/api/v1/certificate-types': {
-        get: { summary: 'List certificate types', responses: { '200': ok({ type: 'object', properties: { items: { type: 'array', items: ref('CertificateType') } } }) } },
+        get: { summary: 'List certificate types', responses: { '200': ok(closed({ items: { type: 'array', items: ref('CertificateType') } })) } },
         post: {
           summary: 'Register a certificate type (civil, registrar)',
           security: secured,
           parameters: [idempotencyKey],
-          requestBody: body(ref('CertificateType')),
-          responses: { '201': ok(ref('CertificateType'), 'Registered'), ...errors, '409': problem('DUPLICATE_ID') },
+          requestBody: body({ type: 'object', required: ['type', 'title', 'issuerMsps', 'schema'], properties: certificateTypeProperties }),
+          responses: { '201': ok(write(certificateTypeProperties, ['registeredAt']), 'Registered: the type, with its transaction'), ...errors, '409': problem('DUPLICATE_ID') },
         },
       },
       '/api/v1/issuers': {
-        get: { summary: 'Issuers and their public keys', responses: { '200': ok({ type: 'object', properties: { items: { type: 'array', items: ref('Issuer') } } }) } },
+        get: { summary: 'Issuers and their public keys', responses: { '200': ok(closed({ items: { type: 'array', items: ref('Issuer') } })) } },
       },
       '/api/v1/issuers/keys/{kid}/compromised': {
         post: {
@@ -164,7 +197,12 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
           security: secured,
           parameters: [{ name: 'kid', in: 'path', required: true, schema: { type: 'string' } }, idempotencyKey],
           requestBody: body({ type: 'object', properties: { compromisedAt: { type: 'string', format: 'date-time', description: 'With Z or an offset, not in the future; absent means now' } } }),
-          responses: { '200': ok(write({ kid: { type: 'string' }, status: { const: 'compromised' }, compromisedAt: { type: 'string' } })), ...errors, '404': problem('KEY_NOT_FOUND'), '409': problem('INVALID_TRANSITION') },
+          responses: {
+            '200': ok(write({ ...(issuerKey.properties as Record<string, Schema>), status: { const: 'compromised' } }, ['retiredAt']), 'The key, with its transaction'),
+            ...errors,
+            '404': problem('KEY_NOT_FOUND'),
+            '409': problem('INVALID_TRANSITION'),
+          },
         },
       },
       '/api/v1/issuers/keys/rotate': {
@@ -172,7 +210,7 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
           summary: "Rotate the caller's org signing key (admin); credentials signed with the old key still verify",
           security: secured,
           parameters: [idempotencyKey],
-          responses: { '201': ok(write({ key: { type: 'object' }, retired: { type: 'array', items: { type: 'string' } } }), 'Rotated'), ...errors },
+          responses: { '201': ok(write({ key: ref('IssuerKey'), retired: { type: 'array', items: { type: 'string' }, description: 'kids of the keys this one replaces' } }), 'Rotated'), ...errors },
         },
       },
       '/api/v1/certificates': {
@@ -201,7 +239,7 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
           parameters: [idempotencyKey],
           requestBody: body({ type: 'object', required: ['items'], properties: { items: { type: 'array', minItems: 1, maxItems: 1000, items: issueBody } } }),
           responses: {
-            '201': ok(write({ items: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, credential: { type: 'string' }, record: ref('CertificateRecord') } } } }), 'Issued'),
+            '201': ok(write({ items: { type: 'array', items: { type: 'object', required: ['id', 'credential', 'record'], properties: { id: { type: 'string' }, credential: { type: 'string' }, record: ref('CertificateRecord') } } } }), 'Issued'),
             ...errors,
             '409': problem('DUPLICATE_ID'),
           },
@@ -247,7 +285,21 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
           summary: 'Status history, oldest first',
           security: secured,
           parameters: [idParam],
-          responses: { '200': ok({ type: 'object', properties: { items: { type: 'array', items: { type: 'object' } } } }), ...errors, '404': problem('CERT_NOT_FOUND') },
+          responses: {
+            '200': ok(
+              closed({
+                items: {
+                  type: 'array',
+                  items: closed(
+                    { txId: { type: 'string' }, timestamp: dateTime, status: { enum: ['active', 'suspended', 'revoked'] }, reasonCode: { enum: [...STATUS_REASON_CODES] }, reason: { type: 'string' }, actor },
+                    ['txId', 'timestamp', 'status', 'actor'],
+                  ),
+                },
+              }),
+            ),
+            ...errors,
+            '404': problem('CERT_NOT_FOUND'),
+          },
         },
       },
       '/api/v1/certificates/{id}/suspend': statusChange('Suspend (civil, issuer, issuing org)'),
@@ -283,10 +335,12 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
           summary: 'Who the token says the caller is, as this gateway accepts it (any logged-in member of the org it serves)',
           security: secured,
           responses: {
-            '200': ok({
-              type: 'object',
-              properties: { sub: { type: 'string' }, org: { enum: ['civil', 'charity', 'audit'] }, mspId: { type: 'string' }, roles: { type: 'array', items: { type: 'string' } }, dept: { type: 'string' }, charity: { type: 'string' } },
-            }),
+            '200': ok(
+              closed(
+                { sub: { type: 'string' }, org: { enum: ['civil', 'charity', 'audit'] }, mspId: { type: 'string' }, roles: { type: 'array', items: { type: 'string' } }, dept: { type: 'string' }, charity: { type: 'string' } },
+                ['sub', 'org', 'mspId', 'roles'],
+              ),
+            ),
             '401': problem('Missing or invalid token'),
             '403': problem('ORG_NOT_SERVED: a token of another org'),
           },
@@ -296,15 +350,14 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
         get: {
           summary: 'What the web portal needs to know about this gateway (no login)',
           responses: {
-            '200': ok({
-              type: 'object',
-              properties: {
+            '200': ok(
+              closed({
                 ledger: { enum: ['embedded', 'fabric'] },
                 gatewayOrg: { enum: ['civil', 'charity', 'audit'] },
                 publicBaseUrl: { type: 'string' },
                 demoLogin: { type: 'boolean', description: 'Whether POST /api/v1/dev/token answers this caller' },
-              },
-            }),
+              }),
+            ),
           },
         },
       },
@@ -317,7 +370,7 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
             required: ['role'],
             properties: { role: { enum: ['issuer', 'registrar', 'verifier', 'admin', 'charity', 'auditor'] }, charity: { type: 'string', description: 'For role charity; default: the first registered charity' } },
           }),
-          responses: { '200': ok({ type: 'object', properties: { token: { type: 'string' }, claims: { type: 'object' } } }), '400': problem('Unknown role, or no charity registered yet'), '404': problem('Not available here') },
+          responses: { '200': ok(closed({ token: { type: 'string' }, claims: { type: 'object' } })), '400': problem('Unknown role, or no charity registered yet'), '404': problem('Not available here') },
         },
       },
       '/api/v1/events': {
@@ -355,6 +408,6 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
         },
       },
       ...donationPaths,
-    },
+    } as Paths),
   };
 }

@@ -1,5 +1,8 @@
 import type { ErrorCode } from '../../../chaincode/src/errors';
 import type { SigningIdentity, CertifiedKey } from '../../../network/pki/types';
+import type { ChainCheck, LedgerTransaction } from '../../../shared/ledger-types';
+
+export type { ChainCheck, LedgerTransaction } from '../../../shared/ledger-types';
 
 /** A submitted transaction, answered after commit. */
 export interface Committed {
@@ -7,29 +10,6 @@ export interface Committed {
   blockNumber: number;
   /** The chaincode's return value (canonical JSON text). */
   payload: string;
-}
-
-/** A transaction as the audit sees it. */
-export interface LedgerTransaction {
-  txId: string;
-  blockNumber: number;
-  timestamp: string;
-  creator: { mspId: string; id: string };
-  contract: string;
-  function: string;
-  validationCode: string;
-  endorsers: string[];
-  writes: string[];
-}
-
-/** Result of recomputing the block hash chain. */
-export interface ChainCheck {
-  ok: boolean;
-  height: number;
-  checkedBlocks: number;
-  firstBadBlock?: number;
-  /** Which checks ran over every block, e.g. data-hash, hash-chain, orderer-signatures. */
-  checks?: string[];
 }
 
 /** A chaincode event, delivered after commit in block order. */
@@ -84,6 +64,7 @@ export interface Ledger {
   transaction(txId: string): Promise<LedgerTransaction | undefined>;
   /** The block a transaction landed in (valid or not), or undefined when the ledger does not know it. */
   transactionBlock(txId: string): Promise<number | undefined>;
+  /** Recomputes the block hash chain from the genesis block; a failed check names its first bad block and says why (`reason`). */
   verifyChain(): Promise<ChainCheck>;
   /**
    * Delivers chaincode events after commit, in block and transaction order,

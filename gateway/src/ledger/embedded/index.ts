@@ -146,7 +146,12 @@ class EmbeddedLedger implements Ledger {
 
   async verifyChain(): Promise<ChainCheck> {
     const v = await this.#devnet.verifyChain();
-    return { ok: v.ok, height: v.height, checkedBlocks: v.checkedBlocks, firstBadBlock: v.firstBadBlock, checks: [...EMBEDDED_CHAIN_CHECKS] };
+    const out: ChainCheck = { ok: v.ok, height: v.height, checkedBlocks: v.checkedBlocks, checks: [...EMBEDDED_CHAIN_CHECKS] };
+    if (!v.ok) {
+      out.firstBadBlock = v.firstBadBlock;
+      out.reason = v.reason ?? `block ${String(v.firstBadBlock)} fails the chain check`;
+    }
+    return out;
   }
 
   /**

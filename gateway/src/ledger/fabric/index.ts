@@ -219,15 +219,19 @@ class FabricLedger implements Ledger {
     }
     const r = verifier.result();
     const checks = ['data-hash', 'hash-chain', 'orderer-signatures'];
+    const bad = (firstBadBlock: number, reason: string): ChainCheck => ({ ok: false, height, checkedBlocks: r.checkedBlocks, firstBadBlock, reason, checks });
     if (r.ok && verifier.lastHeaderHash && !verifier.lastHeaderHash.equals(Buffer.from(info.getCurrentblockhash_asU8()))) {
-      return { ok: false, height, checkedBlocks: r.checkedBlocks, firstBadBlock: height - 1, checks };
+      return bad(height - 1, `the peer's current block hash does not match the hash of block ${height - 1}`);
     }
-    if (!r.ok) return { ok: false, height, checkedBlocks: r.checkedBlocks, firstBadBlock: r.firstBadBlock, checks };
+    if (!r.ok) {
+      const n = r.firstBadBlock ?? r.checkedBlocks - 1;
+      return bad(n, `block ${n}: ${r.reason ?? 'fails the chain check'}`);
+    }
     // A second opinion: another org's peer must hold the same header at our last block (or at its own head, when it lags).
     const opinion = await this.#secondOpinion(verifier.headerHashes);
     if (opinion) {
       checks.push(`second-peer:${opinion.mspId}`);
-      if (!opinion.agrees) return { ok: false, height, checkedBlocks: r.checkedBlocks, firstBadBlock: opinion.block, checks };
+      if (!opinion.agrees) return bad(opinion.block, `the peer of ${opinion.mspId} holds a different header at block ${opinion.block}`);
     }
     return { ok: true, height, checkedBlocks: r.checkedBlocks, checks };
   }

@@ -8,31 +8,9 @@ import { logOut } from '../../lib/session';
 import type { Charity, Disbursement, Donation, Page, Project } from '../../lib/types';
 // The shared types file has no report or trace shapes yet; they come from the same chaincode models, type-only.
 import type { AnnualReport, DisbursementTrace, DonationTrace, Finding } from '../../../../chaincode/src/models';
+import type { ChainCheck, LedgerTransaction } from '../../../../shared/ledger-types';
 
-export type { AnnualReport, Charity, Disbursement, DisbursementTrace, Donation, DonationTrace, Finding, Page, Project };
-
-/** A ledger transaction as `GET /audit/transactions/:txId` answers (gateway `LedgerTransaction`). */
-export interface LedgerTransaction {
-  txId: string;
-  blockNumber: number;
-  timestamp: string;
-  creator: { mspId: string; id: string };
-  contract: string;
-  function: string;
-  validationCode: string;
-  endorsers?: string[];
-  writes: string[];
-}
-
-/** The chain check as `GET /audit/ledger/verify` answers (gateway `ChainCheck`). */
-export interface ChainCheck {
-  ok: boolean;
-  height: number;
-  checkedBlocks: number;
-  firstBadBlock?: number;
-  checks?: string[];
-  reason?: string;
-}
+export type { AnnualReport, ChainCheck, Charity, Disbursement, DisbursementTrace, Donation, DonationTrace, Finding, LedgerTransaction, Page, Project };
 
 /** A record of the year's listing; the gateway may add the block of its transaction. */
 export type Listed<T> = T & { blockNumber?: number };

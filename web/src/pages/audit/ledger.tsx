@@ -57,7 +57,7 @@ export function LedgerCheckPage() {
             {r.reason && (
               <>
                 <dt>{t('audit.ledger.reason')}</dt>
-                <dd>{r.reason}</dd>
+                <dd data-testid="ledger-reason">{r.reason}</dd>
               </>
             )}
           </dl>
