@@ -305,6 +305,39 @@ export function certificateScenarios(opts: SuiteOptions): void {
         const c = await issueOne();
         expectProblem(await api('POST', `/api/v1/certificates/${c.id}/suspend`, { token: charityIssuer, body: { reason: 'x' } }), 403, 'FORBIDDEN');
       });
+
+      it('answers 409 INVALID_TRANSITION to suspending a suspended certificate, and leaves it as it was', async function () {
+        const c = await issueOne();
+        const s = await api('POST', `/api/v1/certificates/${c.id}/suspend`, { token: issuer, body: { reasonCode: 'eligibility-review', reason: 'first review' } });
+        expect(s.status, JSON.stringify(s.body)).to.equal(200);
+        for (const token of [issuer, issuer2]) {
+          const again = await api('POST', `/api/v1/certificates/${c.id}/suspend`, { token, body: { reasonCode: 'eligibility-review', reason: 'second review' } });
+          expectProblem(again, 409, 'INVALID_TRANSITION');
+        }
+        const held = await api('GET', `/api/v1/certificates/${c.id}`, { token: verifier });
+        expect(held.status).to.equal(200);
+        expect(held.body).to.include({ status: 'suspended', statusReason: 'first review', updatedAt: s.body.record.updatedAt });
+        const history = await api('GET', `/api/v1/certificates/${c.id}/history`, { token: auditor });
+        expect(history.body.items.map((e: any) => e.status)).to.deep.equal(['active', 'suspended']);
+        expect(await verify(c.credential)).to.include({ valid: false, status: 'suspended' });
+      });
+
+      it('answers 409 INVALID_TRANSITION to reinstating a certificate that is active again, and to any move from revoked', async function () {
+        const c = await issueOne();
+        expect((await api('POST', `/api/v1/certificates/${c.id}/suspend`, { token: issuer, body: { reasonCode: 'eligibility-review' } })).status).to.equal(200);
+        expect((await api('POST', `/api/v1/certificates/${c.id}/reinstate`, { token: issuer, body: { reasonCode: 'review-passed' } })).status).to.equal(200);
+        expectProblem(await api('POST', `/api/v1/certificates/${c.id}/reinstate`, { token: issuer, body: { reasonCode: 'review-passed' } }), 409, 'INVALID_TRANSITION');
+        expect((await api('GET', `/api/v1/certificates/${c.id}`, { token: verifier })).body.status).to.equal('active');
+
+        const rv = await api('POST', `/api/v1/certificates/${c.id}/revoke`, { token: issuer, body: { reasonCode: 'eligibility-ended' } });
+        expect(rv.status, JSON.stringify(rv.body)).to.equal(200);
+        for (const action of ['suspend', 'reinstate', 'revoke']) {
+          expectProblem(await api('POST', `/api/v1/certificates/${c.id}/${action}`, { token: issuer2, body: { reasonCode: 'review-passed' } }), 409, 'INVALID_TRANSITION');
+        }
+        const history = await api('GET', `/api/v1/certificates/${c.id}/history`, { token: auditor });
+        expect(history.body.items.map((e: any) => e.status)).to.deep.equal(['active', 'suspended', 'active', 'revoked']);
+        expect(await verify(c.credential)).to.include({ valid: false, status: 'revoked' });
+      });
     });
 
     describe('batch issuance', function () {

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import type { CertificateRecord, CertificateType, IssuerKey } from '../../chaincode/src/models';
 import {
   assess,
+  assessReference,
   isAnchored,
   parseCredential,
   publicCertificate,
@@ -343,5 +344,81 @@ describe('publicCertificate', function () {
     const pub = publicCertificate(record({ validUntil: undefined }));
     expect(Object.keys(pub)).to.not.include('validUntil');
     expect(Object.keys(pub)).to.not.include('statusReason');
+  });
+});
+
+describe('assessReference (short links)', function () {
+  const ref = (over: Partial<{ id: string; digest: string }> = {}) => ({ id: 'cert-1', digest: DIGEST, ...over });
+  /** What the ledger gives a short link whose id it does not know: nothing. */
+  const unknownId = (): AssessContext => ({ signatureValid: false });
+  /** The ledger's answer for a known id, given the way the gateway builds it: no signature to check. */
+  const known = (over: Partial<AssessContext> = {}): AssessContext => context({ signatureValid: false, ...over });
+
+  it('proves an anchored record when the digest matches: anchor, issuer, status and validity, the public record and its block', function () {
+    const r = record();
+    const v = assessReference(ref(), known({ record: r }), NOW);
+    expect(v.valid).to.equal(true);
+    expect(v.status).to.equal('active');
+    expect(v.checks).to.deep.equal([
+      { name: 'anchor', ok: true, detail: 'a ledger record holds this digest' },
+      { name: 'issuer', ok: true, detail: 'CivilAffairsMSP is authorised for low-income-household; key valid at issuance' },
+      { name: 'status', ok: true, detail: 'active' },
+      { name: 'validity', ok: true, detail: 'within its validity window' },
+    ]);
+    const { updatedBy: _clerk, ...rest } = r;
+    expect(v.certificate).to.deep.equal(rest);
+    expect(v.anchor).to.deep.equal({ txId: 'tx-issue-1', blockNumber: 42 });
+  });
+
+  it('reads the digest without regard to case', function () {
+    const r = record({ digest: 'ab'.repeat(32) });
+    expect(assessReference(ref({ digest: 'AB'.repeat(32) }), known({ record: r }), NOW).valid).to.equal(true);
+  });
+
+  it('answers a wrong digest exactly as an unknown id, and shows nothing of the record', function () {
+    const r = record({ status: 'suspended', statusReason: 'eligibility review' });
+    const unknown = assessReference(ref({ id: 'no-such-cert' }), unknownId(), NOW);
+    expect(unknown).to.deep.equal({
+      valid: false,
+      status: 'unknown',
+      checks: [
+        { name: 'anchor', ok: false, detail: 'no ledger record with this certificate number and digest' },
+        { name: 'issuer', ok: false, detail: 'not checked: the credential is not anchored on the ledger' },
+        { name: 'status', ok: false, detail: 'not checked: the credential is not anchored on the ledger' },
+        { name: 'validity', ok: false, detail: 'not checked: the credential is not anchored on the ledger' },
+      ],
+    });
+    for (const digest of ['e'.repeat(64), `${DIGEST.slice(0, 63)}e`]) {
+      const v = assessReference(ref({ digest }), known({ record: r }), NOW);
+      expect(v, digest).to.deep.equal(unknown);
+      expectNothingOfTheRecord(v, r);
+    }
+  });
+
+  it('answers a matching digest whose record names another key than the registry gave as an unknown id', function () {
+    const r = record({ issuerKid: '2025-01-01-other000' });
+    const v = assessReference(ref(), known({ record: r }), NOW);
+    expect(v).to.deep.equal(assessReference(ref(), unknownId(), NOW));
+    expect(JSON.stringify(v)).to.not.include('2025-01-01-other000');
+  });
+
+  it('answers a matching digest without the issuer key as an unknown id', function () {
+    expect(assessReference(ref(), known({ key: undefined }), NOW)).to.deep.equal(assessReference(ref(), unknownId(), NOW));
+  });
+
+  it('reports a suspended record as suspended and an expired one as expired, once the digest matches', function () {
+    const suspended = assessReference(ref(), known({ record: record({ status: 'suspended', statusReason: 'eligibility review' }) }), NOW);
+    expect(suspended).to.include({ valid: false, status: 'suspended' });
+    expect(checkOf(suspended, 'status').detail).to.equal('suspended: eligibility review');
+    const expired = assessReference(ref(), known({ record: record({ validUntil: NOW.toISOString() }) }), NOW);
+    expect(expired).to.include({ valid: false, status: 'expired' });
+    expect(checkOf(expired, 'anchor').ok).to.equal(true);
+  });
+
+  it('fails the issuer of a record whose org is not authorised for its type, and leaves the anchor out without a block', function () {
+    const v = assessReference(ref(), known({ type: { ...lowIncome, issuerMsps: ['CharityMSP'] }, blockNumber: undefined }), NOW);
+    expect(v.valid).to.equal(false);
+    expect(checkOf(v, 'issuer')).to.deep.equal({ name: 'issuer', ok: false, detail: 'CivilAffairsMSP is not authorised for low-income-household' });
+    expect(v).to.not.have.property('anchor');
   });
 });
