@@ -15,6 +15,7 @@ import { enrol } from '../../network/pki';
 import type { SigningIdentity } from '../../network/pki/types';
 import { CONSORTIUM } from '../../gateway/src/ledger/embedded';
 import { tempDir } from '../support/gateway-harness';
+import { until } from '../support/poll';
 
 use(chaiAsPromised);
 
@@ -128,7 +129,7 @@ describe('chaincode rules (through the devnet)', function () {
     const off = net.onEvent((e) => events.push(e));
     try {
       const r = await net.submit(await clerk(), FN.issue, [input('ev1', 'k3', await next())]);
-      await new Promise((res) => setTimeout(res, 20));
+      await until(() => events.some((x) => x.txId === r.txId), 'the CertificateIssued event');
       const e = events.find((x) => x.txId === r.txId);
       expect(e?.eventName).to.equal(EVENTS.certificateIssued);
       expect(JSON.parse(Buffer.from(e!.payload).toString())).to.deep.include({ id: 'ev1', issuerMsp: MSP.civil, type: 'rule-type' });

@@ -5,6 +5,7 @@ import { ledgers } from '../../gateway/src/ledger';
 import { lowIncomeBody, newIdNumber } from '../conformance/certificates';
 import { client } from '../support/http';
 import { tempDir } from '../support/gateway-harness';
+import { until } from '../support/poll';
 import { startGatewayProcess, stopProcess } from '../support/process';
 
 describe('crash safety', function () {
@@ -31,7 +32,7 @@ describe('crash safety', function () {
         }
       };
       const workers = Array.from({ length: 16 }, () => worker());
-      while (committed.length < 200) await new Promise((r) => setTimeout(r, 5));
+      await until(() => committed.length >= 200, '200 acknowledged certificates', 60_000);
       gw.child.kill('SIGKILL');
       killed = true;
       await Promise.all(workers);
