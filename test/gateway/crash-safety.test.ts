@@ -32,7 +32,12 @@ describe('crash safety', function () {
         }
       };
       const workers = Array.from({ length: 16 }, () => worker());
-      await until(() => committed.length >= 200, '200 acknowledged certificates', 60_000);
+      // If the gateway never gets there, the workers are stopped too, so that none keeps calling a dead port.
+      await until(() => committed.length >= 200, '200 acknowledged certificates', 60_000).catch(async (err: unknown) => {
+        killed = true;
+        await Promise.all(workers);
+        throw err;
+      });
       gw.child.kill('SIGKILL');
       killed = true;
       await Promise.all(workers);
