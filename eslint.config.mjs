@@ -25,6 +25,8 @@ export default tseslint.config(
       // A type guard's false branch narrows the refused value to `never`; the message still names what was refused.
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNever: true }],
       // fabric-shim's and fabric-contract-api's internals have no types nor exports: they are required with a declared shape.
+      // Passing on a caught value as a rejection keeps what was thrown, whatever it is.
+      '@typescript-eslint/prefer-promise-reject-errors': ['error', { allowThrowingUnknown: true }],
       '@typescript-eslint/no-require-imports': ['error', { allow: ['^fabric-shim/lib/', '^fabric-contract-api(/lib/.*)?$'] }],
     },
   },
