@@ -87,19 +87,21 @@ export function lookupCommands(program: Command): void {
     });
 }
 
-const fen = (v: unknown): string => (typeof v === 'number' ? `${(v / 100).toFixed(2)} yuan` : String(v ?? ''));
+/** A value of a JSON answer as a table cell: text as it is, absent as empty, anything else as JSON. */
+const cell = (v: unknown): string => (typeof v === 'string' ? v : v === undefined || v === null ? '' : JSON.stringify(v));
+const fen = (v: unknown): string => (typeof v === 'number' ? `${(v / 100).toFixed(2)} yuan` : cell(v));
 
 function printTrace(what: 'donation' | 'disbursement', body: Record<string, unknown>): void {
   if (what === 'donation') {
     const d = (body.donation ?? {}) as Record<string, unknown>;
     console.log(`donation ${String(d.id)}: ${fen(d.amount)} to project ${String(d.projectId)}, ${fen(d.remaining)} left`);
-    const rows = ((body.allocations ?? []) as Array<Record<string, unknown>>).map((a) => [String(a.disbursementId), fen(a.amount), String(a.category ?? ''), String(a.paidAt ?? ''), String(a.payee ?? '')]);
+    const rows = ((body.allocations ?? []) as Array<Record<string, unknown>>).map((a) => [String(a.disbursementId), fen(a.amount), cell(a.category), cell(a.paidAt), cell(a.payee)]);
     console.log(rows.length === 0 ? 'not spent yet' : table(['disbursement', 'share', 'category', 'paidAt', 'payee'], rows));
     return;
   }
   const d = (body.disbursement ?? {}) as Record<string, unknown>;
-  console.log(`disbursement ${String(d.id)}: ${fen(d.amount)} from project ${String(d.projectId)} (${String(d.category ?? '')})`);
-  const rows = ((body.sources ?? []) as Array<Record<string, unknown>>).map((s) => [String(s.donationId), fen(s.amount), String(s.receivedAt ?? ''), String(s.channel ?? '')]);
+  console.log(`disbursement ${String(d.id)}: ${fen(d.amount)} from project ${String(d.projectId)} (${cell(d.category)})`);
+  const rows = ((body.sources ?? []) as Array<Record<string, unknown>>).map((s) => [String(s.donationId), fen(s.amount), cell(s.receivedAt), cell(s.channel)]);
   console.log(rows.length === 0 ? 'no sources' : table(['donation', 'share', 'receivedAt', 'channel'], rows));
 }
 

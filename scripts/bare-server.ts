@@ -22,7 +22,7 @@ async function main(): Promise<void> {
     const addr = server.address();
     console.log(`bare listening on http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`);
   });
-  process.on('SIGTERM', () => server.close(() => db.close().then(() => process.exit(0))));
+  process.on('SIGTERM', () => server.close(() => void db.close().then(() => process.exit(0))));
 }
 
 main().catch((err: unknown) => {

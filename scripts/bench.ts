@@ -4,7 +4,6 @@ import type { ChildProcess } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
 import { loadDevKey, signDevToken } from '../gateway/src/auth/dev-key';
 import { parseArgs } from '../shared/args';
 import { GATEWAY_MAIN, startChild, stopChild } from './children';

@@ -22,7 +22,7 @@ export function requireBusinessDate(name: string, v: unknown, txIso: string): st
   if (v === undefined || v === null) return txIso;
   const at = Date.parse(requireDateOrDateTime(name, v));
   const tx = Date.parse(txIso);
-  if (at > tx + FUTURE_TOLERANCE_MS) throw new CodedError('VALIDATION_FAILED', `${name} ${v} is in the future`);
-  if (at < tx - MAX_AGE_MS) throw new CodedError('VALIDATION_FAILED', `${name} ${v} is more than three years ago`);
+  if (at > tx + FUTURE_TOLERANCE_MS) throw new CodedError('VALIDATION_FAILED', `${name} ${v as string} is in the future`);
+  if (at < tx - MAX_AGE_MS) throw new CodedError('VALIDATION_FAILED', `${name} ${v as string} is more than three years ago`);
   return new Date(at).toISOString();
 }

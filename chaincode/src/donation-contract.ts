@@ -7,16 +7,13 @@ import { canonicalJson, encode } from './codec';
 import { CodedError } from './errors';
 import { EVENTS } from './events';
 import { CONTRACTS, MAX_BATCH } from './functions';
-import { addFen, requireAmount } from './money';
+import { addFen } from './money';
 import {
-  DISBURSEMENT_CATEGORIES,
   type CharityYearTotals,
   type Disbursement,
-  type DisbursementCategory,
   type DisbursementSource,
   type Donation,
   type Project,
-  type RecordDisbursementInput,
   type RecordDonationInput,
 } from './models';
 import { INDEX_VALUE, exists, key } from './state';

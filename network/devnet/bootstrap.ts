@@ -38,7 +38,8 @@ export function requiredOrgs(policy: EndorsementPolicy, orgCount: number): numbe
 export function checkOrgDefinitions(orgs: readonly OrgDefinition[]): void {
   if (!Array.isArray(orgs) || orgs.length === 0) throw new TypeError('orgs must be a non-empty array');
   const seen = new Set<string>();
-  for (const org of orgs) {
+  // Array.isArray widens a readonly array's items to `any`; they are checked one by one below.
+  for (const org of orgs as readonly OrgDefinition[]) {
     if (!org || typeof org.mspId !== 'string' || !MSP_ID.test(org.mspId)) {
       throw new TypeError(`org mspId must match ${String(MSP_ID)}, got ${String(org?.mspId)}`);
     }

@@ -398,7 +398,7 @@ class DevnetImpl implements Devnet {
     if (block.header.number === 0) return undefined;
     const faults = await Promise.all(
       block.data.map((envelope, txNum) =>
-        block.metadata.validationCodes[txNum] === 'VALID' ? storedTransactionFault(envelope, this.#msp, this.#required) : undefined,
+        block.metadata.validationCodes[txNum] === 'VALID' ? storedTransactionFault(envelope, this.#msp, this.#required) : Promise.resolve(undefined),
       ),
     );
     const fault = faults.find((f) => f !== undefined);

@@ -15,6 +15,8 @@ function depthOf(value: unknown): number {
  */
 function readCounter(text: string): { text: string; reads: () => number } {
   let n = 0;
+  // A String object on purpose: its charCodeAt can be replaced to count the reads.
+  // eslint-disable-next-line @typescript-eslint/no-wrapper-object-types
   const counted = new String(text) as String & { charCodeAt(i: number): number };
   counted.charCodeAt = (i: number): number => {
     n++;

@@ -63,7 +63,7 @@ describe('faults survived [fabric]', function () {
     const key = `fault-${Date.now()}`;
     node('stop', 'peer0.audit');
     node('stop', 'peer0.charity');
-    let down = 0;
+    let down: number;
     try {
       const started = Date.now();
       const r = await issue(body, key);

@@ -44,6 +44,7 @@ describe('short-link verification does the same work for an unknown id and a wro
     };
     restore.push(() => void (ledger.evaluate = evaluate));
     const getState = Object.getOwnPropertyDescriptor(DevnetStub.prototype, 'getState');
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- called below with the stub as `this`
     const original = DevnetStub.prototype.getState;
     DevnetStub.prototype.getState = function (this: DevnetStub, key: string) {
       if (work) work.stateReads += 1;

@@ -9,7 +9,7 @@ import {
   type RecordDonationInput,
 } from '../../../chaincode/src/models';
 import type { SigningIdentity } from '../../../network/pki/types';
-import { alreadyWritten, read, write, writeOnce, type Written } from './calls';
+import { alreadyWritten, read, write, writeOnce } from './calls';
 import { requireActingCharity } from './charities';
 import { remember, type DomainContext } from './context';
 import { compareItems, comparison, readRecords, sameInstant, type Comparison } from './compare';

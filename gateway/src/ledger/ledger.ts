@@ -1,4 +1,3 @@
-import type { ErrorCode } from '../../../chaincode/src/errors';
 import type { SigningIdentity, CertifiedKey } from '../../../network/pki/types';
 import type { ChainCheck, LedgerTransaction } from '../../../shared/ledger-types';
 

@@ -50,7 +50,6 @@ export class Wallet {
     if (pending) {
       const found = await pending;
       if (sameAttrs(found.attrs, attrs)) return found;
-      pending = undefined;
     }
     pending = this.#load(mspId, user, attrs);
     this.#cache.set(cacheKey, pending);

@@ -69,7 +69,7 @@ export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, deps: read
       (error: unknown) => !controller.signal.aborted && setState({ error, loading: false }),
     );
     return () => controller.abort();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // The caller's `deps`, not `load` (a new closure every render), say when to load again.
   }, [...deps, round]);
   const reload = useCallback(() => setRound((r) => r + 1), []);
   return { ...state, reload };

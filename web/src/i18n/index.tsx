@@ -36,18 +36,19 @@ export function translate(lang: Lang, key: string, values: Record<string, string
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
 }
 
+/** Its functions are closures over the language, so a component may destructure them. */
 export interface I18n {
   lang: Lang;
-  setLang(lang: Lang): void;
-  t(key: string, values?: Record<string, string | number>): string;
+  setLang: (lang: Lang) => void;
+  t: (key: string, values?: Record<string, string | number>) => string;
   /** True when a message exists (for optional texts such as error codes). */
-  has(key: string): boolean;
+  has: (key: string) => boolean;
   /** An amount in fen as yuan, e.g. ¥1,234.50. */
-  money(fen: number): string;
+  money: (fen: number) => string;
   /** A date-time in the reader's zone, e.g. 2026年11月30日 14:05. */
-  dateTime(iso: string): string;
+  dateTime: (iso: string) => string;
   /** A calendar date, e.g. 2026年11月30日. */
-  date(iso: string): string;
+  date: (iso: string) => string;
 }
 
 const Context = createContext<I18n | undefined>(undefined);

@@ -21,7 +21,7 @@ export async function fabricOptionsFromFile(file: string, org: string): Promise<
   try {
     doc = JSON.parse(await fs.readFile(file, 'utf8')) as NetworkFile;
   } catch (err) {
-    throw new Error(`cannot read the Fabric connection file ${file} (run npm run fabric:up first): ${(err as Error).message}`);
+    throw new Error(`cannot read the Fabric connection file ${file} (run npm run fabric:up first): ${(err as Error).message}`, { cause: err });
   }
   const base = path.dirname(file);
   const read = (p: string): Promise<string> => fs.readFile(path.resolve(base, p), 'utf8');

@@ -108,7 +108,7 @@ export function ImportDonations(props: { charityId: string }) {
   const downloadUrl = useMemo(() => {
     if (phase.state !== 'done' && phase.state !== 'stopped') return undefined;
     return URL.createObjectURL(new Blob(['\ufeff', outcomesCsv(outcomes, reason, statusText)], { type: 'text/csv;charset=utf-8' }));
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // `reason` and `statusText` are new closures every render; what they word changes with `i18n.lang`.
   }, [phase, outcomes, i18n.lang]);
   useEffect(() => () => (downloadUrl ? URL.revokeObjectURL(downloadUrl) : undefined), [downloadUrl]);
   const running = phase.state === 'running';

@@ -60,7 +60,6 @@ export default function VerifyPage() {
       setText(input.jws);
       void check(input.jws);
     }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [url]);
   useEffect(() => {
     const onHash = () => {
@@ -72,7 +71,7 @@ export default function VerifyPage() {
     };
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // Added once: `check` reads only a ref and state setters, so the first one stays right.
   }, []);
 
   return (

@@ -181,7 +181,7 @@ function Certificate(props: { record: CertificateRecord; history: CertificateHis
 }
 
 /** Asks for the reason and a confirmation, then changes the status. */
-function StatusDialog(props: { id: string; action: StatusAction; onClose(): void; onDone(): void }) {
+function StatusDialog(props: { id: string; action: StatusAction; onClose: () => void; onDone: () => void }) {
   const i18n = useI18n();
   const { t } = i18n;
   const ref = useRef<HTMLDialogElement>(null);

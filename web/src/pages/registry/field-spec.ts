@@ -52,7 +52,7 @@ function kindOf(prop: Json): FieldKind {
   if (Array.isArray(prop.enum)) return 'enum';
   if (prop.const !== undefined) return 'enum';
   // `["string", "null"]` and the like: the first non-null type decides.
-  const declared = Array.isArray(prop.type) ? prop.type.find((t) => t !== 'null') : prop.type;
+  const declared: unknown = Array.isArray(prop.type) ? (prop.type as unknown[]).find((t) => t !== 'null') : prop.type;
   switch (declared) {
     case 'string':
       if (prop.format === 'date') return 'date';

@@ -79,7 +79,6 @@ export function SearchPage() {
   // A listing by type and status is kept in the address, so going back to it shows it again; a holder search never is.
   useEffect(() => {
     if (params.list === '1') run({ type: params.type || undefined, status: params.status || undefined });
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   const submit = (e: Event) => {

@@ -27,7 +27,7 @@ export function StatusBadge(props: { status: string }) {
  * the English after it; other titles are shown whole.
  */
 export function titleIn(title: string, lang: Lang): string {
-  const m = /^([^\x00-\x7f]+?)\s+([A-Za-z].*)$/s.exec(title.trim());
+  const m = /^(\P{ASCII}+?)\s+([A-Za-z].*)$/su.exec(title.trim());
   if (!m) return title;
   return lang === 'en' ? m[2] : m[1];
 }
