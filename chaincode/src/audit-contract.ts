@@ -17,6 +17,7 @@ import {
   type DonationTrace,
   type EntityVersion,
   type ExportKind,
+  type ComplianceStanding,
   type Finding,
   type HistoryEntity,
   type Page,
@@ -42,15 +43,35 @@ function percent(r: number | null): string {
   return r === null ? 'n/a' : `${(r * 100).toFixed(2)}%`;
 }
 
+/** The 70% rule: programme spending against the previous year's income, exactly (BigInt). */
+function programStanding(program: number, previousIncome: number): ComplianceStanding {
+  if (previousIncome <= 0) return 'none';
+  return BigInt(program) * PROGRAM_MIN.den >= BigInt(previousIncome) * PROGRAM_MIN.num ? 'meets' : 'fails';
+}
+
+/** The 10% rule: management costs against total spending, exactly (BigInt). */
+function managementStanding(management: number, total: number): ComplianceStanding {
+  if (total <= 0) return 'none';
+  return BigInt(management) * MANAGEMENT_MAX.den <= BigInt(total) * MANAGEMENT_MAX.num ? 'meets' : 'fails';
+}
+
 /**
- * Art. 60/61 findings. Thresholds are compared in exact integer arithmetic
- * (BigInt), never on the rounded ratios. Without income in the previous
- * year the 70% rule has nothing to measure against, so it yields no finding.
+ * Where a year's spending stands against Charity Law art. 61 (art. 60 before
+ * the 2023 amendment). Thresholds are compared in exact integer arithmetic
+ * (BigInt), never on the rounded ratios. Without income in the previous year
+ * the 70% rule has nothing to measure against (`none`); without spending, the
+ * 10% rule has none either. Clients display these; they never recompute them.
  */
+export function complianceStandings(income: { previous: number }, spent: { program: number; management: number; total: number }): AnnualReport['standings'] {
+  return { program: programStanding(spent.program, income.previous), management: managementStanding(spent.management, spent.total) };
+}
+
+/** Art. 60/61 findings: one per standing that fails, with the figures behind it. */
 export function complianceFindings(year: number, income: { previous: number }, spent: { program: number; management: number; total: number }): Finding[] {
   const findings: Finding[] = [];
   const { previous } = income;
-  if (previous > 0 && BigInt(spent.program) * PROGRAM_MIN.den < BigInt(previous) * PROGRAM_MIN.num) {
+  const standings = complianceStandings(income, spent);
+  if (standings.program === 'fails') {
     const required = Number((BigInt(previous) * PROGRAM_MIN.num + PROGRAM_MIN.den - 1n) / PROGRAM_MIN.den);
     const r = ratio(spent.program, previous);
     findings.push({
@@ -62,7 +83,7 @@ export function complianceFindings(year: number, income: { previous: number }, s
       figures: { program: spent.program, previousYearIncome: previous, required, shortfall: required - spent.program, ratio: r, threshold: PROGRAM_MIN.ratio },
     });
   }
-  if (spent.total > 0 && BigInt(spent.management) * MANAGEMENT_MAX.den > BigInt(spent.total) * MANAGEMENT_MAX.num) {
+  if (standings.management === 'fails') {
     const allowed = Number((BigInt(spent.total) * MANAGEMENT_MAX.num) / MANAGEMENT_MAX.den);
     const r = ratio(spent.management, spent.total);
     findings.push({
@@ -161,6 +182,7 @@ export class AuditContract extends Contract {
       expenditure: { program, management, fundraising, total },
       ratios: { programToPreviousIncome: ratio(program, previous.income), managementToTotal: ratio(management, total) },
       counts: { donations: current.donationCount, disbursements: current.disbursementCount },
+      standings: complianceStandings({ previous: previous.income }, { program, management, total }),
       findings: charity.publicFundraising ? complianceFindings(year, { previous: previous.income }, { program, management, total }) : [],
     };
     return canonicalJson(report);

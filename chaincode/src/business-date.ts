@@ -10,7 +10,12 @@ const MAX_AGE_MS = 1096 * 24 * 3600 * 1000;
 
 /** The accounting year of an instant: the calendar year in China (UTC+8). */
 export function businessYear(iso: string): number {
-  return new Date(Date.parse(iso) + CST_OFFSET_MS).getUTCFullYear();
+  return businessYearAt(Date.parse(iso));
+}
+
+/** The accounting year of an instant in epoch milliseconds. */
+export function businessYearAt(ms: number): number {
+  return new Date(ms + CST_OFFSET_MS).getUTCFullYear();
 }
 
 /**

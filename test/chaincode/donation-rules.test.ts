@@ -6,7 +6,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { contracts } from '../../chaincode/src';
-import { complianceFindings } from '../../chaincode/src/audit-contract';
+import { complianceFindings, complianceStandings } from '../../chaincode/src/audit-contract';
 import { businessYear } from '../../chaincode/src/business-date';
 import { FN } from '../../chaincode/src/functions';
 import { MSP, type AnnualReport, type Disbursement, type Donation, type Project } from '../../chaincode/src/models';
@@ -231,6 +231,13 @@ describe('art. 60/61 compliance findings', function () {
 
   it('has nothing to measure without previous-year income or spending', function () {
     expect(complianceFindings(2025, { previous: 0 }, { program: 0, management: 0, total: 0 })).to.deep.equal([]);
+  });
+
+  it('gives each ratio its standing, from the same exact comparisons as the findings', function () {
+    expect(complianceStandings({ previous: 1000 }, { program: 700, management: 100, total: 1000 })).to.deep.equal({ program: 'meets', management: 'meets' });
+    expect(complianceStandings({ previous: 1000 }, { program: 699, management: 101, total: 1000 })).to.deep.equal({ program: 'fails', management: 'fails' });
+    expect(complianceStandings({ previous: 1001 }, { program: 700, management: 0, total: 700 })).to.deep.equal({ program: 'fails', management: 'meets' });
+    expect(complianceStandings({ previous: 0 }, { program: 5, management: 0, total: 0 })).to.deep.equal({ program: 'none', management: 'none' });
   });
 
   it('compares figures beyond 2^53 exactly', function () {

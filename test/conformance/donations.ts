@@ -467,6 +467,7 @@ export function donationScenarios(opts: SuiteOptions): void {
         });
         expect(r.ratios.programToPreviousIncome).to.be.closeTo(0.6, 1e-4);
         expect(r.ratios.managementToTotal).to.be.closeTo(100_000 / 700_000, 1e-4);
+        expect(r.standings).to.deep.equal({ program: 'fails', management: 'fails' });
         const codes = r.findings.map((x: any) => x.code);
         expect(codes).to.have.members(['PROGRAM_SPENDING_BELOW_70_PERCENT', 'MANAGEMENT_COSTS_ABOVE_10_PERCENT']);
         const program = r.findings.find((x: any) => x.code === 'PROGRAM_SPENDING_BELOW_70_PERCENT');
@@ -480,6 +481,7 @@ export function donationScenarios(opts: SuiteOptions): void {
         const earlier = await report(f.id, y2, f.token);
         expect(earlier).to.deep.include({ income: 1_000_000, previousYearIncome: 0, expenditure: { program: 0, management: 0, fundraising: 0, total: 0 } });
         expect(earlier.ratios).to.deep.equal({ programToPreviousIncome: null, managementToTotal: null });
+        expect(earlier.standings).to.deep.equal({ program: 'none', management: 'none' });
         expect(earlier.findings).to.deep.equal([]);
       });
 
@@ -488,6 +490,7 @@ export function donationScenarios(opts: SuiteOptions): void {
         const r = await report(f.id, y1);
         expect(r.expenditure).to.deep.equal({ program: 700_000, management: 90_000, fundraising: 110_000, total: 900_000 });
         expect(r.ratios).to.deep.equal({ programToPreviousIncome: 0.7, managementToTotal: 0.1 });
+        expect(r.standings).to.deep.equal({ program: 'meets', management: 'meets' });
         expect(r.findings).to.deep.equal([]);
       });
 
@@ -496,6 +499,8 @@ export function donationScenarios(opts: SuiteOptions): void {
         const r = await report(f.id, y1);
         expect(r.ratios.programToPreviousIncome).to.be.closeTo(0.1, 1e-4);
         expect(r.ratios.managementToTotal).to.be.closeTo(0.5, 1e-4);
+        // Standings are the ratios against the thresholds whatever the charity; findings only bind public fundraisers.
+        expect(r.standings).to.deep.equal({ program: 'fails', management: 'fails' });
         expect(r.findings).to.deep.equal([]);
       });
 

@@ -222,8 +222,14 @@ export interface AnnualReport {
   /** Rounded to 4 decimals; null when the denominator is 0. Findings use exact integer arithmetic. */
   ratios: { programToPreviousIncome: number | null; managementToTotal: number | null };
   counts: { donations: number; disbursements: number };
+  /** Where each Charity Law ratio stands against its threshold, from the exact fen figures; `none` when there is nothing to measure against. */
+  standings: { program: ComplianceStanding; management: ComplianceStanding };
   findings: Finding[];
 }
+
+/** A ratio meets its threshold, fails it, or has no denominator to be measured against. */
+export const COMPLIANCE_STANDINGS = ['meets', 'fails', 'none'] as const;
+export type ComplianceStanding = (typeof COMPLIANCE_STANDINGS)[number];
 
 /** Entities whose key history the audit can read. */
 export const HISTORY_ENTITIES = ['charity', 'project', 'donation', 'disbursement'] as const;

@@ -7,6 +7,9 @@ export const MSP = {
 
 export type OrgKey = keyof typeof MSP;
 
+/** The consortium's MSP IDs, in the order of {@link MSP}: civil affairs, charities, audit. */
+export const CONSORTIUM_MSPS: readonly string[] = Object.freeze(Object.values(MSP));
+
 /**
  * True when `value` is one of the consortium's org keys. An own-property test:
  * `value in MSP` would also accept `toString`, `constructor` or `__proto__`.

@@ -1,6 +1,7 @@
 /** The Charities and donations, and Audit, sections of the OpenAPI document. */
 
 import { actor, body, closed, comparisonAnswer, errors, idParam, idempotencyKey, ok, page, personSchema, problem, ref, secured, type Schema } from './openapi-parts';
+import { COMPLIANCE_STANDINGS } from '../../../chaincode/src/models';
 
 const fen = (description: string): Schema => ({ type: 'integer', minimum: 1, maximum: 1_000_000_000_000, description: `${description}, integer fen (分)` });
 const total = (description: string): Schema => ({ type: 'integer', minimum: 0, description: `${description}, integer fen (≤ 2^53 − 1)` });
@@ -133,7 +134,7 @@ export const donationSchemas: Record<string, Schema> = {
   AnnualReport: {
     type: 'object',
     description: 'Open to members added later',
-    required: ['charityId', 'year', 'publicFundraising', 'income', 'previousYearIncome', 'expenditure', 'ratios', 'counts', 'findings'],
+    required: ['charityId', 'year', 'publicFundraising', 'income', 'previousYearIncome', 'expenditure', 'ratios', 'counts', 'standings', 'findings'],
     properties: {
       charityId: str,
       year: { type: 'integer' },
@@ -147,6 +148,11 @@ export const donationSchemas: Record<string, Schema> = {
         { description: 'Rounded to 4 decimals; null when the denominator is 0. Findings compare exact integers.' },
       ),
       counts: closed({ donations: { type: 'integer' }, disbursements: { type: 'integer' } }),
+      standings: closed(
+        { program: { type: 'string', enum: [...COMPLIANCE_STANDINGS] }, management: { type: 'string', enum: [...COMPLIANCE_STANDINGS] } },
+        undefined,
+        { description: 'Where each ratio stands against its Charity Law threshold (program at least 70% of the previous year\'s income, management at most 10% of spending), compared in exact integers; none when the denominator is 0. Clients display it and never recompute it.' },
+      ),
       findings: {
         type: 'array',
         description: 'Charity Law art. 61 (art. 60 before 2023), for public-fundraising charities only: program spending below 70% of the previous year\'s income (none when that income is 0), management costs above 10% of the year\'s spending.',

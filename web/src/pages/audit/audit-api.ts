@@ -7,10 +7,11 @@ import { ApiError, api, seg } from '../../lib/api';
 import { logOut } from '../../lib/session';
 import type { Charity, Disbursement, Donation, Page, Project } from '../../lib/types';
 // The shared types file has no report or trace shapes yet; they come from the same chaincode models, type-only.
-import type { AnnualReport, DisbursementTrace, DonationTrace, Finding } from '../../../../chaincode/src/models';
+import type { AnnualReport, ComplianceStanding, DisbursementTrace, DonationTrace, Finding } from '../../../../chaincode/src/models';
+import { businessYearAt } from '../../../../chaincode/src/business-date';
 import type { ChainCheck, LedgerTransaction } from '../../../../shared/ledger-types';
 
-export type { AnnualReport, ChainCheck, Charity, Disbursement, DisbursementTrace, Donation, DonationTrace, Finding, LedgerTransaction, Page, Project };
+export type { AnnualReport, ChainCheck, ComplianceStanding, Charity, Disbursement, DisbursementTrace, Donation, DonationTrace, Finding, LedgerTransaction, Page, Project };
 
 /** A record of the year's listing; the gateway may add the block of its transaction. */
 export type Listed<T> = T & { blockNumber?: number };
@@ -30,9 +31,9 @@ export function isForbidden(err: unknown): boolean {
   return err instanceof ApiError && err.status === 403;
 }
 
-/** The accounting year of now: the calendar year in China (UTC+8), as the ledger counts it. */
+/** The accounting year of now, as the ledger counts it (the chaincode's rule). */
 export function businessYearNow(now = Date.now()): number {
-  return new Date(now + 8 * 3600 * 1000).getUTCFullYear();
+  return businessYearAt(now);
 }
 
 export function reportPath(charityId: string, year: number): string {

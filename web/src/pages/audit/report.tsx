@@ -17,6 +17,7 @@ import {
   yearRecords,
   type AnnualReport,
   type Charity,
+  type ComplianceStanding,
   type Disbursement,
   type Donation,
   type Finding,
@@ -69,20 +70,7 @@ function findingText(i18n: I18n, year: number, f: Finding): string {
   });
 }
 
-/** Where a ratio stands against its Charity Law threshold, from the exact fen figures (never the rounded ratio), in BigInt as the chaincode compares. */
-type Standing = 'meets' | 'fails' | 'none';
-
-function programStanding(r: AnnualReport): Standing {
-  if (r.previousYearIncome === 0) return 'none';
-  return BigInt(r.expenditure.program) * 10n >= BigInt(r.previousYearIncome) * 7n ? 'meets' : 'fails';
-}
-
-function managementStanding(r: AnnualReport): Standing {
-  if (r.expenditure.total === 0) return 'none';
-  return BigInt(r.expenditure.management) * 10n <= BigInt(r.expenditure.total) ? 'meets' : 'fails';
-}
-
-function StandingBadge(props: { standing: Standing }) {
+function StandingBadge(props: { standing: ComplianceStanding }) {
   const { t } = useI18n();
   const cls = props.standing === 'meets' ? 'badge-ok' : props.standing === 'fails' ? 'badge-bad' : 'badge-muted';
   return <span class={`badge ${cls}`}>{t(`audit.standing.${props.standing}`)}</span>;
@@ -122,8 +110,8 @@ function Ratios(props: { report: AnnualReport }) {
   const i18n = useI18n();
   const { t, money } = i18n;
   const r = props.report;
-  const program = programStanding(r);
-  const management = managementStanding(r);
+  const program = r.standings.program;
+  const management = r.standings.management;
   return (
     <section class="card" aria-labelledby="ratios-h" data-testid="ratios">
       <h2 id="ratios-h">{t('audit.ratio.title')}</h2>

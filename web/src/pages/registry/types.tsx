@@ -10,7 +10,7 @@ import { fieldsOf, type FieldSpec, type Problem } from './field-spec';
 import { describe, Field, without } from './form-bits';
 import { placeDetail, splitPlaced } from './server-errors';
 import { useTypes } from './types-context';
-import { CONSORTIUM_MSPS, fieldLabel, mspName, problemText, titleIn } from './words';
+import { CIVIL_MSP, CONSORTIUM_MSPS, fieldLabel, mspName, problemText, titleIn } from './words';
 
 /** A schema to start from: one field of each common kind, with titles and hints that the issue form shows. */
 export const SAMPLE_SCHEMA = JSON.stringify(
@@ -100,7 +100,7 @@ function TypeForm(props: { onRegistered(): void }) {
   const { t } = i18n;
   const [type, setType] = useState('');
   const [title, setTitle] = useState('');
-  const [msps, setMsps] = useState<string[]>(['CivilAffairsMSP']);
+  const [msps, setMsps] = useState<string[]>([CIVIL_MSP]);
   const [schema, setSchema] = useState(SAMPLE_SCHEMA);
   const [errors, setErrors] = useState<Record<string, Problem>>({});
   // Worded at render time, so a language switch rewords it.

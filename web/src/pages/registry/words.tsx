@@ -2,11 +2,12 @@
 import { useI18n, type I18n, type Lang } from '../../i18n';
 import type { CertificateType } from '../../lib/types';
 import type { FieldSpec, Problem } from './field-spec';
+import { CONSORTIUM_MSPS, MSP } from '../../../../chaincode/src/models/orgs';
 
 /** The MSP of the civil-affairs organisation: the only issuer this console acts for. */
-export const CIVIL_MSP = 'CivilAffairsMSP';
-/** The consortium's MSPs, in the order the type form offers them. */
-export const CONSORTIUM_MSPS = ['CivilAffairsMSP', 'CharityMSP', 'AuditMSP'] as const;
+export const CIVIL_MSP = MSP.civil;
+/** The consortium's MSPs, in the order the type form offers them: the chaincode's list. */
+export { CONSORTIUM_MSPS };
 
 const STATUS_BADGE: Readonly<Record<string, string>> = { active: 'badge-ok', suspended: 'badge-warn', revoked: 'badge-bad' };
 
