@@ -15,7 +15,7 @@ export interface ApiReply {
 }
 
 /** The `code` and `detail` of an `application/problem+json` body, when the body is one. */
-export function problemOf(reply: ApiReply): { code: string; detail: string } | undefined {
+export function problemOf(reply: Pick<ApiReply, 'body'>): { code: string; detail: string } | undefined {
   const b = reply.body;
   if (b === null || typeof b !== 'object') return undefined;
   const p = b as { code?: unknown; detail?: unknown };
@@ -23,7 +23,7 @@ export function problemOf(reply: ApiReply): { code: string; detail: string } | u
 }
 
 /** One line describing a non-2xx answer. */
-export function describeFailure(reply: ApiReply): string {
+export function describeFailure(reply: Pick<ApiReply, 'status' | 'body'> & { text?: string }): string {
   const p = problemOf(reply);
   if (p) return `${reply.status} ${p.code}${p.detail ? `: ${p.detail}` : ''}`;
   return `HTTP ${reply.status}${reply.text ? `: ${reply.text.slice(0, 200).replace(/\s+/g, ' ')}` : ''}`;

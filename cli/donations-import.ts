@@ -1,66 +1,17 @@
 import type { Command } from 'commander';
-import { requireBusinessDate } from '../chaincode/src/business-date';
-import { requirePersonDocument } from '../chaincode/src/identifiers';
-import { requireAmount } from '../chaincode/src/money';
+import { DONATION_COLUMNS, DONATION_REQUIRED_COLUMNS, donationRowItem } from '../chaincode/src/donation-rows';
 import { isId } from '../chaincode/src/validate';
 import { Api } from './api';
 import { batchSizeOption, connectionOf, type ConnectionOptions } from './common';
 import { checkColumns, readCsv, type CsvRow } from './csv-file';
-import { CliError, ruleMessage } from './errors';
+import { CliError } from './errors';
 import { importRows, type GoodRow, type RowFailure } from './importer';
 
-const REQUIRED = ['id', 'amount'] as const;
-const ALLOWED = ['id', 'amount', 'idNumber', 'idType', 'anonymous', 'receivedAt', 'channel'] as const;
-
-/**
- * One CSV row to a donation batch item, or the reasons it cannot be
- * recorded. `now` stands for the transaction time the business date is
- * checked against.
- */
+/** One CSV row to a donation batch item (the chaincode's mapping), or the reasons it cannot be recorded. */
 function prepareRow(projectId: string, row: CsvRow, now: string): GoodRow | RowFailure {
-  const v = row.values;
-  const problems: string[] = [];
-  const id = v.id ?? '';
-  if (!isId(id)) problems.push(`id '${id}' is not an identifier (letters, digits and ._:- , up to 128 characters)`);
-  let amount = 0;
-  try {
-    if (!/^\d+$/.test(v.amount ?? '')) throw new Error(`amount must be whole fen, got '${v.amount ?? ''}'`);
-    amount = requireAmount('amount', Number(v.amount));
-  } catch (err) {
-    problems.push(ruleMessage(err));
-  }
-  let anonymous = false;
-  const anon = v.anonymous ?? '';
-  if (/^(true|yes|1)$/i.test(anon)) anonymous = true;
-  else if (anon !== '' && !/^(false|no|0)$/i.test(anon)) problems.push(`anonymous must be true or false, got '${anon}'`);
-  const donor: Record<string, unknown> = {};
-  if (anonymous) {
-    if (v.idNumber) problems.push('an anonymous donation has no idNumber');
-    donor.anonymous = true;
-  } else if (!v.idNumber) {
-    problems.push('idNumber is required unless anonymous is true');
-  } else {
-    try {
-      donor.idNumber = requirePersonDocument('donor', v.idType ? v.idType : undefined, v.idNumber).idNumber;
-      if (v.idType) donor.idType = v.idType;
-    } catch (err) {
-      problems.push(ruleMessage(err));
-    }
-  }
-  const item: Record<string, unknown> = { id, projectId, amount, donor };
-  if (v.receivedAt) {
-    try {
-      // The chaincode's own window (not in the future, at most three years back): one row out of it would sink its whole batch.
-      item.receivedAt = requireBusinessDate('receivedAt', v.receivedAt, now);
-    } catch (err) {
-      problems.push(ruleMessage(err));
-    }
-  }
-  if (v.channel) {
-    if (isId(v.channel)) item.channel = v.channel;
-    else problems.push(`channel '${v.channel}' is not an identifier`);
-  }
-  return problems.length > 0 ? { line: row.line, id: id || undefined, reason: problems.join('; ') } : { line: row.line, id, item };
+  const r = donationRowItem(projectId, row.values, now);
+  if (r.ok) return { line: row.line, id: r.id, item: r.item };
+  return { line: row.line, id: r.id || undefined, reason: r.problems.map((p) => p.message).join('; ') };
 }
 
 interface ImportOptions extends ConnectionOptions {
@@ -87,7 +38,7 @@ export function donationsCommand(program: Command): void {
       'after',
       `
 Columns: id, amount (integer fen), and either idNumber (optionally idType) or
-anonymous=true; optionally receivedAt (ISO date or date-time) and channel.
+anonymous=true (an anonymous row's idNumber is checked, never kept); optionally receivedAt (ISO date or date-time) and channel.
 Donor names are not taken: the ledger keeps only a pseudonym of the ID number.
 
 The file may be UTF-8 (with or without a byte-order mark) or GB 18030/GBK.
@@ -106,7 +57,7 @@ the gateway cannot be reached or refuses the token.`,
       const api = new Api(connectionOf(cmd));
       api.requireToken();
       const csv = await readCsv(file);
-      checkColumns(file, csv.columns, REQUIRED, ALLOWED);
+      checkColumns(file, csv.columns, DONATION_REQUIRED_COLUMNS, DONATION_COLUMNS);
       if (!csv.columns.includes('idNumber') && !csv.columns.includes('anonymous')) throw new CliError(`${file}: needs an idNumber or an anonymous column`);
       const now = new Date().toISOString();
       process.exitCode = await importRows(

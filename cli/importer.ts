@@ -1,16 +1,13 @@
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import { Api, describeFailure, problemOf, type ApiReply } from './api';
+import { runChunkedImport, type ImportReply, type ImportRow, type ImportTransport, type RowOutcome } from '../shared/import-engine';
+import { Api, describeFailure, problemOf } from './api';
 import { PRIVATE_MODE, makePrivate, writeRejects, type CsvFile, type CsvRow } from './csv-file';
 import { CliError, EXIT } from './errors';
 import { rate, startProgress } from './progress';
 
 /** A row that passed validation, with the item it becomes in a batch request. */
-export interface GoodRow {
-  line: number;
-  id: string;
-  item: Record<string, unknown>;
-}
+export type GoodRow = ImportRow;
 
 /** A row that will not be (or was not) written, and why. */
 export interface RowFailure {
@@ -59,23 +56,10 @@ export interface ImportSummary {
   rowsPerSecond: number;
 }
 
-/** How the gateway compared one row with the record under its id (`POST …/compare`). */
-interface Comparison {
-  id: string;
-  state: 'absent' | 'same' | 'different';
-  differs?: string[];
-  unverified?: string[];
-}
-
 /** Retries of one request after a transient answer (a conflict, 429, 503) or a dropped connection. */
 const RETRIES = 5;
-/** Rows per comparison request: the gateway's limit. */
-const COMPARE_CHUNK = 1000;
-/** Answers worth repeating with the same idempotency key: nothing was written. */
-const TRANSIENT = new Set(['MVCC_READ_CONFLICT', 'PHANTOM_READ_CONFLICT', 'LEDGER_UNAVAILABLE', 'RATE_LIMITED', 'ENDORSEMENT_POLICY_FAILURE']);
 
 const sha = (s: string): string => createHash('sha256').update(s).digest('hex');
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Ids already written to `--out` by an earlier run; a torn last line (a kill mid-write) is ignored. */
 async function idsInOut(out: string): Promise<Set<string>> {
@@ -100,153 +84,94 @@ async function idsInOut(out: string): Promise<Set<string>> {
   return ids;
 }
 
+/** The gateway through the CLI's client, as the import engine reaches it. */
+function transportOf(api: Api): ImportTransport & { post(path: string, body: unknown, headers: Record<string, string>): Promise<ImportReply & { text: string }> } {
+  return {
+    async post(path, body, headers) {
+      const reply = await api.request('POST', path, { body, headers });
+      return { status: reply.status, body: reply.body, text: reply.text, replayed: reply.headers.get('idempotent-replayed') === 'true' };
+    },
+    sha256Hex: (text) => Promise.resolve(sha(text)),
+  };
+}
+
 /**
- * Sends the good rows in batches and reports every row as issued, already
- * issued or failed. Interrupted and re-run on the same file, it writes
- * nothing twice: each batch's idempotency key is derived from the file's
- * hash, the scope, the batch's position and its ids, so a batch that
- * committed before the interruption is answered from the gateway's
- * idempotency store; a batch refused with DUPLICATE_ID (committed under
- * another key, or the batches were cut differently) is compared with the
- * ledger, and only the rows with no record yet are sent again.
- *
- * "Already issued" is never decided by an id alone: a row counts as done
- * only when the gateway finds that the record under its id says what the
- * row says (holder, type, claims; project, amount, donor). A record that
- * says something else is another person's, and the row is a failure naming
- * the fields that differ. Ids found in `--out` are compared the same way.
+ * Sends the good rows in batches through the shared import engine
+ * (shared/import-engine.ts) and reports every row as issued, already issued
+ * or failed. Interrupted and re-run on the same file, it writes nothing
+ * twice (see the engine). "Already issued" is never decided by an id alone:
+ * a row counts as done only when the gateway finds that the record under its
+ * id says what the row says (holder, type, claims; project, amount, donor).
+ * Ids found in `--out` are compared the same way before anything is sent.
  */
 export async function runImport(api: Api, spec: ImportSpec, job: ImportJob, opts: { quiet?: boolean } = {}): Promise<ImportSummary> {
   api.requireToken();
   const started = Date.now();
   const failed: RowFailure[] = [...job.failures];
-  const warnings = new Map<number, RowFailure>();
+  const warnings: RowFailure[] = [];
   let issued = 0;
   let alreadyIssued = 0;
   if (job.out) await makePrivate(job.out, '--out');
-  const written = job.out ? await idsInOut(job.out) : new Set<string>();
-  /** Rows the ledger already holds for someone or something else: never sent. */
-  const refused = new Set<string>();
+  const known = job.out ? await idsInOut(job.out) : new Set<string>();
   const progress = startProgress(`import ${spec.noun}`, job.totalRows, opts.quiet);
   let settled = failed.length;
   progress.update(settled);
 
-  const baseKey = `civic-import:${spec.noun}:${spec.scope}:${job.fileSha256.slice(0, 32)}:${job.batchSize}`;
-
-  /** POSTs, repeating transient answers (a conflict, 429, 503) and dropped connections; the idempotency key, if any, makes that safe. */
-  const send = async (path: string, body: unknown, headers: Record<string, string> = {}): Promise<ApiReply> => {
-    for (let attempt = 0; ; attempt++) {
-      let reply: ApiReply;
-      try {
-        reply = await api.request('POST', path, { body, headers });
-      } catch (err) {
-        // The gateway may have gone away mid-import.
-        if (attempt >= RETRIES) throw err;
-        await sleep(250 * 2 ** attempt);
-        continue;
-      }
-      const code = problemOf(reply)?.code;
-      const transient = reply.status >= 500 || (code !== undefined && TRANSIENT.has(code));
-      if (!transient || attempt >= RETRIES) return reply;
-      await sleep(250 * 2 ** attempt);
-    }
-  };
-
-  /** The gateway's comparison of each row with the record under its id, in row order. */
-  const compare = async (rows: GoodRow[]): Promise<Comparison[]> => {
-    const out: Comparison[] = [];
-    for (let i = 0; i < rows.length; i += COMPARE_CHUNK) {
-      const chunk = rows.slice(i, i + COMPARE_CHUNK);
-      const r = await send(spec.comparePath, { items: chunk.map((row) => row.item) });
-      if (r.status === 401 || r.status === 403) throw new CliError(`the gateway refused to compare rows with the ledger: ${describeFailure(r)}`, EXIT.gateway);
-      if (r.status === 404 && problemOf(r)?.code === 'NOT_FOUND') throw new CliError(`the gateway has no ${spec.comparePath}: it is older than this civic`, EXIT.incomplete);
-      if (r.status !== 200) throw new CliError(`comparing rows with the ledger: ${describeFailure(r)}`, EXIT.incomplete);
-      const items = (r.body as { items?: unknown } | undefined)?.items;
-      if (!Array.isArray(items) || items.length !== chunk.length || chunk.some((row, k) => (items[k] as Comparison | undefined)?.id !== row.id)) {
-        throw new CliError(`comparing rows with the ledger: the gateway's answer does not match the ${chunk.length} rows asked about`, EXIT.incomplete);
-      }
-      out.push(...(items as Comparison[]));
-    }
-    return out;
-  };
-
-  /** Sorts compared rows: "same" is already written, "different" a failure; returns how many were the same, and the "absent" ones, still to send. */
-  const settle = (rows: GoodRow[], answers: Comparison[]): { same: number; absent: GoodRow[] } => {
-    const absent: GoodRow[] = [];
-    let same = 0;
-    rows.forEach((row, i) => {
-      const a = answers[i];
-      if (a.state === 'same') {
-        same++;
-        if (a.unverified && a.unverified.length > 0) {
-          warnings.set(row.line, { line: row.line, id: row.id, reason: `${spec.words.already}, but its ${a.unverified.join(', ')} could not be compared: the record was written before the ledger kept what they are compared by` });
-        }
-      } else if (a.state === 'different') {
-        refused.add(row.id);
-        written.delete(row.id);
-        const what = a.differs && a.differs.length > 0 ? a.differs.join(', ') : 'its content';
-        failed.push({ line: row.line, id: row.id, reason: `the ledger already holds a record under this id that differs in ${what}; this row was not ${spec.words.done}` });
-      } else {
-        written.delete(row.id);
-        absent.push(row);
-      }
-    });
-    return { same, absent };
-  };
-
-  const sendBatch = async (batch: GoodRow[], index: number): Promise<void> => {
-    let pending = batch;
-    // The ids name the batch too: rows refused since an earlier run make another body, which must not reuse its key.
-    let key = `${baseKey}:${index}:${sha(batch.map((r) => r.id).join('\n')).slice(0, 16)}`;
-    for (let round = 0; ; round++) {
-      const reply = await send(spec.batchPath, { items: pending.map((r) => r.item) }, { 'idempotency-key': key });
-      if (reply.status === 200 || reply.status === 201) {
-        const items = (reply.body as { items?: Array<Record<string, unknown>> } | undefined)?.items ?? [];
-        const byId = new Map(items.map((it) => [String(it.id), it]));
-        const lines: string[] = [];
-        for (const row of pending) {
-          const answer = byId.get(row.id);
-          if (written.has(row.id)) {
-            alreadyIssued++;
-            continue;
-          }
+  const onChunk = async (outcomes: RowOutcome[], chunk: number): Promise<void> => {
+    const lines: string[] = [];
+    for (const o of outcomes) {
+      switch (o.state) {
+        case 'written':
           issued++;
-          if (answer !== undefined) lines.push(JSON.stringify({ id: row.id, [spec.outField]: answer[spec.outField] }));
+          if (o.answer !== undefined) lines.push(JSON.stringify({ id: o.id, [spec.outField]: o.answer[spec.outField] }));
+          break;
+        case 'already':
+          alreadyIssued++;
+          // A replayed answer still carries what was issued: --out gets it unless it has it.
+          if (o.answer !== undefined && !known.has(o.id)) lines.push(JSON.stringify({ id: o.id, [spec.outField]: o.answer[spec.outField] }));
+          if (o.unverified) {
+            warnings.push({ line: o.line, id: o.id, reason: `${spec.words.already}, but its ${o.unverified.join(', ')} could not be compared: the record was written before the ledger kept what they are compared by` });
+          }
+          break;
+        case 'different': {
+          const what = o.differs.length > 0 ? o.differs.join(', ') : 'its content';
+          failed.push({ line: o.line, id: o.id, reason: `the ledger already holds a record under this id that differs in ${what}; this row was not ${spec.words.done}` });
+          break;
         }
-        if (job.out && lines.length > 0) await fs.appendFile(job.out, `${lines.join('\n')}\n`, { mode: PRIVATE_MODE });
-        return;
+        case 'refused': {
+          const r = o.reply as ImportReply & { text?: string };
+          if (o.phase === 'compare') {
+            if (r.status === 401 || r.status === 403) throw new CliError(`the gateway refused to compare rows with the ledger: ${describeFailure(r)}`, EXIT.gateway);
+            if (r.status === 404 && problemOf(r)?.code === 'NOT_FOUND') throw new CliError(`the gateway has no ${spec.comparePath}: it is older than this civic`, EXIT.incomplete);
+            throw new CliError(`comparing rows with the ledger: ${describeFailure(r)}`, EXIT.incomplete);
+          }
+          if (r.status === 401 || r.status === 403) throw new CliError(`the gateway refused the import: ${describeFailure(r)}`, EXIT.gateway);
+          failed.push({ line: o.line, id: o.id, reason: `batch ${chunk + 1} refused: ${describeFailure(r)}` });
+          break;
+        }
+        case 'unreachable':
+          throw o.error;
       }
-      if (reply.status === 401 || reply.status === 403) throw new CliError(`the gateway refused the import: ${describeFailure(reply)}`, EXIT.gateway);
-      if (reply.status === 409 && problemOf(reply)?.code === 'DUPLICATE_ID' && round < 3) {
-        const sorted = settle(pending, await compare(pending));
-        alreadyIssued += sorted.same;
-        pending = sorted.absent;
-        if (pending.length === 0) return;
-        // A smaller body under the first key would be refused as a different request.
-        key = `${baseKey}:${index}:rest-${sha(pending.map((r) => r.id).join('\n')).slice(0, 16)}`;
-        continue;
-      }
-      const reason = describeFailure(reply);
-      for (const row of pending) failed.push({ line: row.line, id: row.id, reason: `batch ${index + 1} refused: ${reason}` });
-      return;
+    }
+    if (job.out && lines.length > 0) await fs.appendFile(job.out, `${lines.join('\n')}\n`, { mode: PRIVATE_MODE });
+    if (chunk >= 0) {
+      settled = Math.min(job.totalRows, settled + Math.min(job.batchSize, Math.max(0, job.rows.length - chunk * job.batchSize)));
+      progress.update(settled);
     }
   };
 
   try {
-    // --out says what an earlier run wrote; the ledger confirms each row before it counts as done.
-    const fromOut = job.rows.filter((r) => written.has(r.id));
-    if (fromOut.length > 0) settle(fromOut, await compare(fromOut));
-    for (let i = 0, index = 0; i < job.rows.length; i += job.batchSize, index++) {
-      const slice = job.rows.slice(i, i + job.batchSize);
-      const batch = slice.filter((r) => !refused.has(r.id));
-      if (batch.every((r) => written.has(r.id))) {
-        alreadyIssued += batch.length;
-      } else {
-        await sendBatch(batch, index);
-      }
-      settled += slice.length;
-      progress.update(settled);
-    }
+    await runChunkedImport(transportOf(api), {
+      batchPath: spec.batchPath,
+      comparePath: spec.comparePath,
+      keyBase: `civic-import:${spec.noun}:${spec.scope}:${job.fileSha256.slice(0, 32)}:${job.batchSize}`,
+      chunkSize: job.batchSize,
+      rows: job.rows,
+      known,
+      retries: RETRIES,
+      backoffMs: 250,
+      onChunk,
+    });
   } finally {
     progress.stop();
   }
@@ -256,7 +181,7 @@ export async function runImport(api: Api, spec: ImportSpec, job: ImportJob, opts
     issued,
     alreadyIssued,
     failed,
-    warnings: [...warnings.values()].sort((a, b) => a.line - b.line),
+    warnings: warnings.sort((a, b) => a.line - b.line),
     seconds,
     rowsPerSecond: Number(rate(issued + alreadyIssued, started)),
   };

@@ -1,41 +1,75 @@
 /**
- * Stable error codes. Only an error's message crosses the Fabric boundary, so
- * every error thrown by the chaincode starts with `CODE: `.
+ * When repeating a refused request may help: `never` (the request itself is
+ * wrong or not allowed), `now` (a write conflict: simulating the same request
+ * again against the newer state may pass), `later` (the ledger or a limit is
+ * busy: the same request may pass after a pause, with a Retry-After when sent).
  */
-export const ERROR_CODES = [
-  'VALIDATION_FAILED',
-  'PERSONAL_DATA_REFUSED',
-  'UNSUPPORTED_MEDIA_TYPE',
-  'UNAUTHENTICATED',
-  'FORBIDDEN',
-  'ORG_NOT_SERVED',
-  'NOT_FOUND',
-  'CERT_NOT_FOUND',
-  'TYPE_NOT_FOUND',
-  'KEY_NOT_FOUND',
-  'ISSUER_NOT_FOUND',
-  'CHARITY_NOT_FOUND',
-  'PROJECT_NOT_FOUND',
-  'DONATION_NOT_FOUND',
-  'DISBURSEMENT_NOT_FOUND',
-  'TX_NOT_FOUND',
-  'STATUS_LIST_NOT_FOUND',
-  'KEY_NOT_ACTIVE',
-  'DUPLICATE_ID',
-  'STATUS_INDEX_TAKEN',
-  'INVALID_TRANSITION',
-  'MVCC_READ_CONFLICT',
-  'PHANTOM_READ_CONFLICT',
-  'ENDORSEMENT_POLICY_FAILURE',
-  'INSUFFICIENT_FUNDS',
-  'TOTAL_LIMIT_EXCEEDED',
-  'PAYLOAD_TOO_LARGE',
-  'RATE_LIMITED',
-  'LEDGER_UNAVAILABLE',
-  'INTERNAL',
-] as const;
+export type RetryAdvice = 'never' | 'now' | 'later';
 
-export type ErrorCode = (typeof ERROR_CODES)[number];
+/** What a client needs to know of a code: its HTTP status and whether a retry may help. */
+export interface ErrorInfo {
+  readonly status: number;
+  readonly retry: RetryAdvice;
+}
+
+/**
+ * The error catalogue: every stable code, its HTTP status and its retry
+ * advice, written once. The gateway answers with these statuses; the gateway's
+ * own re-simulation, its idempotency store, the CLI and the portal decide
+ * what to repeat from `retry` alone. Only an error's message crosses the
+ * Fabric boundary, so every error thrown by the chaincode starts with `CODE: `.
+ */
+export const ERROR_CATALOGUE = {
+  VALIDATION_FAILED: { status: 400, retry: 'never' },
+  PERSONAL_DATA_REFUSED: { status: 400, retry: 'never' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, retry: 'never' },
+  UNAUTHENTICATED: { status: 401, retry: 'never' },
+  FORBIDDEN: { status: 403, retry: 'never' },
+  ORG_NOT_SERVED: { status: 403, retry: 'never' },
+  NOT_FOUND: { status: 404, retry: 'never' },
+  CERT_NOT_FOUND: { status: 404, retry: 'never' },
+  TYPE_NOT_FOUND: { status: 404, retry: 'never' },
+  KEY_NOT_FOUND: { status: 404, retry: 'never' },
+  ISSUER_NOT_FOUND: { status: 404, retry: 'never' },
+  CHARITY_NOT_FOUND: { status: 404, retry: 'never' },
+  PROJECT_NOT_FOUND: { status: 404, retry: 'never' },
+  DONATION_NOT_FOUND: { status: 404, retry: 'never' },
+  DISBURSEMENT_NOT_FOUND: { status: 404, retry: 'never' },
+  TX_NOT_FOUND: { status: 404, retry: 'never' },
+  STATUS_LIST_NOT_FOUND: { status: 404, retry: 'never' },
+  KEY_NOT_ACTIVE: { status: 422, retry: 'never' },
+  DUPLICATE_ID: { status: 409, retry: 'never' },
+  STATUS_INDEX_TAKEN: { status: 409, retry: 'never' },
+  INVALID_TRANSITION: { status: 409, retry: 'never' },
+  MVCC_READ_CONFLICT: { status: 409, retry: 'now' },
+  PHANTOM_READ_CONFLICT: { status: 409, retry: 'now' },
+  ENDORSEMENT_POLICY_FAILURE: { status: 503, retry: 'later' },
+  INSUFFICIENT_FUNDS: { status: 422, retry: 'never' },
+  TOTAL_LIMIT_EXCEEDED: { status: 422, retry: 'never' },
+  PAYLOAD_TOO_LARGE: { status: 413, retry: 'never' },
+  RATE_LIMITED: { status: 429, retry: 'later' },
+  LEDGER_UNAVAILABLE: { status: 503, retry: 'later' },
+  INTERNAL: { status: 500, retry: 'never' },
+} as const satisfies Record<string, ErrorInfo>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+/** The stable error codes, in catalogue order. */
+export const ERROR_CODES: readonly ErrorCode[] = Object.freeze(Object.keys(ERROR_CATALOGUE) as ErrorCode[]);
+
+/** The HTTP status of a code. */
+export function statusOf(code: ErrorCode): number {
+  return ERROR_CATALOGUE[code].status;
+}
+
+/**
+ * True when repeating a request refused with `code` may help (with the same
+ * idempotency key, so nothing is written twice). An unknown code (a newer
+ * gateway's) is not repeated.
+ */
+export function mayRetry(code: string | undefined): boolean {
+  return code !== undefined && isErrorCode(code) && ERROR_CATALOGUE[code].retry !== 'never';
+}
 
 const CODE_SET: ReadonlySet<string> = new Set(ERROR_CODES);
 

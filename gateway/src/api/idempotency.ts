@@ -8,6 +8,7 @@ import { DERIVED_ID_PREFIX } from '../domain/calls';
 import type { Principal } from '../auth/principal';
 import { principalOf } from './auth';
 import { sendProblem } from './problem';
+import { mayRetry } from '../../../chaincode/src/errors';
 import type { CredentialKeeper } from '../domain/issuance';
 
 /** A stored first answer. Its status, type and body are sealed: they may hold a credential with a name and ID number. */
@@ -27,8 +28,6 @@ interface Answer {
 const TTL_MS = 24 * 60 * 60 * 1000;
 const PURGE_EVERY_MS = 60 * 60 * 1000;
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
-/** Answers that say "try again" are not kept: a retry must be able to succeed. */
-const TRANSIENT_CODES = new Set(['MVCC_READ_CONFLICT', 'PHANTOM_READ_CONFLICT', 'LEDGER_UNAVAILABLE']);
 
 const ANSWER = 'a:';
 /** A credential signed for a slot, kept before it is anchored: `k:<slot>:<certificate id>`. */
@@ -217,7 +216,7 @@ export class IdempotencyStore {
       const json = res.json.bind(res);
       res.json = (body: unknown) => {
         const code = (body as { code?: unknown } | null)?.code;
-        if (res.statusCode >= 500 || (typeof code === 'string' && TRANSIENT_CODES.has(code))) {
+        if (res.statusCode >= 500 || (typeof code === 'string' && mayRetry(code))) {
           release();
           return json(body);
         }

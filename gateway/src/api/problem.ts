@@ -1,41 +1,6 @@
 import type { ErrorRequestHandler, Response } from 'express';
-import type { ErrorCode } from '../../../chaincode/src/errors';
 import { AuthError } from '../auth/principal';
-import { CodedError } from '../../../chaincode/src/errors';
-
-/** HTTP status for each stable error code. */
-const STATUS: Record<ErrorCode, number> = {
-  VALIDATION_FAILED: 400,
-  PERSONAL_DATA_REFUSED: 400,
-  UNSUPPORTED_MEDIA_TYPE: 415,
-  UNAUTHENTICATED: 401,
-  FORBIDDEN: 403,
-  ORG_NOT_SERVED: 403,
-  NOT_FOUND: 404,
-  CERT_NOT_FOUND: 404,
-  TYPE_NOT_FOUND: 404,
-  KEY_NOT_FOUND: 404,
-  ISSUER_NOT_FOUND: 404,
-  CHARITY_NOT_FOUND: 404,
-  PROJECT_NOT_FOUND: 404,
-  DONATION_NOT_FOUND: 404,
-  DISBURSEMENT_NOT_FOUND: 404,
-  TX_NOT_FOUND: 404,
-  STATUS_LIST_NOT_FOUND: 404,
-  KEY_NOT_ACTIVE: 422,
-  DUPLICATE_ID: 409,
-  STATUS_INDEX_TAKEN: 409,
-  INVALID_TRANSITION: 409,
-  MVCC_READ_CONFLICT: 409,
-  PHANTOM_READ_CONFLICT: 409,
-  ENDORSEMENT_POLICY_FAILURE: 503,
-  INSUFFICIENT_FUNDS: 422,
-  TOTAL_LIMIT_EXCEEDED: 422,
-  PAYLOAD_TOO_LARGE: 413,
-  RATE_LIMITED: 429,
-  LEDGER_UNAVAILABLE: 503,
-  INTERNAL: 500,
-};
+import { CodedError, statusOf, type ErrorCode } from '../../../chaincode/src/errors';
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request',
@@ -63,7 +28,7 @@ export interface Problem {
 
 /** Sends a problem+json answer; `retryAfterSeconds` becomes a Retry-After header, for a 429 or 503 that will pass. */
 export function sendProblem(res: Response, code: ErrorCode, detail: string, extra: { txId?: string; retryAfterSeconds?: number } = {}): void {
-  const status = STATUS[code];
+  const status = statusOf(code);
   const { retryAfterSeconds, ...fields } = extra;
   const body: Problem = {
     type: `https://civic-ledger.example/problems/${code.toLowerCase().replace(/_/g, '-')}`,

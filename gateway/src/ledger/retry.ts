@@ -1,8 +1,6 @@
 import type { SigningIdentity } from '../../../network/pki/types';
 import type { Committed, Ledger } from './ledger';
-import { CodedError } from '../../../chaincode/src/errors';
-
-const RETRYABLE = new Set(['MVCC_READ_CONFLICT', 'PHANTOM_READ_CONFLICT']);
+import { CodedError, ERROR_CATALOGUE } from '../../../chaincode/src/errors';
 
 /**
  * Submits, re-simulating after an MVCC or phantom conflict up to `retries`
@@ -21,7 +19,7 @@ export async function submitWithRetry(
     try {
       return await ledger.submit(identity, fn, args);
     } catch (err) {
-      if (!(err instanceof CodedError) || !RETRYABLE.has(err.code) || attempt >= retries) throw err;
+      if (!(err instanceof CodedError) || ERROR_CATALOGUE[err.code].retry !== 'now' || attempt >= retries) throw err;
       onRetry(err);
       const delay = Math.min(50, 2 ** attempt) * (0.5 + Math.random());
       await new Promise((r) => setTimeout(r, delay));

@@ -1,19 +1,18 @@
 import Papa from 'papaparse';
-import { requireDateOrDateTime } from '../../../../chaincode/src/dates';
-import { requirePersonDocument } from '../../../../chaincode/src/identifiers';
-import { MAX_AMOUNT_FEN } from '../../../../chaincode/src/models/charity';
+import { DONATION_COLUMNS, DONATION_REQUIRED_COLUMNS, donationRowItem, type RowProblem as DonationRowProblem } from '../../../../chaincode/src/donation-rows';
 import { FORMULA_START } from '../../../../shared/csv-text';
-import { ApiError, request, seg } from '../../lib/api';
-import type { Donation } from '../../lib/types';
-import { isId, sha256Hex } from './forms';
+import { runChunkedImport } from '../../../../shared/import-engine';
+import { ApiError } from '../../lib/api';
+import { errorOfReply, portalTransport } from '../../lib/import-transport';
+import { sha256Hex } from './forms';
 
 /**
  * The columns of `civic donations import` (cli/donations-import.ts), so one
  * file works in both: id, amount in whole fen, idNumber (and idType) or
  * anonymous, receivedAt, channel. Donor names are not taken.
  */
-export const REQUIRED_COLUMNS = ['id', 'amount'] as const;
-export const ALLOWED_COLUMNS = ['id', 'amount', 'idNumber', 'idType', 'anonymous', 'receivedAt', 'channel'] as const;
+export const REQUIRED_COLUMNS = DONATION_REQUIRED_COLUMNS;
+export const ALLOWED_COLUMNS = DONATION_COLUMNS;
 
 /** Rows per request: small enough that the progress bar moves, far below the batch limit of 1000. */
 export const CHUNK_SIZE = 100;
@@ -84,52 +83,19 @@ export function readCsv(text: string): { columns: string[]; rows: CsvRow[] } {
   return { columns, rows };
 }
 
-function checkRow(projectId: string, row: CsvRow): GoodRow | BadRow {
-  const v = row.values;
-  const problems: RowProblem[] = [];
-  const id = v.id ?? '';
-  if (!isId(id)) problems.push({ key: 'charity.import.problem.id', values: { id } });
-  let amount = 0;
-  if (!/^\d+$/.test(v.amount ?? '') || Number(v.amount) < 1 || Number(v.amount) > MAX_AMOUNT_FEN) {
-    problems.push({ key: 'charity.import.problem.amount', values: { amount: v.amount ?? '' } });
-  } else {
-    amount = Number(v.amount);
-  }
-  const anon = v.anonymous ?? '';
-  let anonymous = false;
-  if (/^(true|yes|1)$/i.test(anon)) anonymous = true;
-  else if (anon !== '' && !/^(false|no|0)$/i.test(anon)) problems.push({ key: 'charity.import.problem.anonymous', values: { value: anon } });
-  const donor: Record<string, unknown> = {};
-  if (anonymous) {
-    if (v.idNumber) problems.push({ key: 'charity.import.problem.anonymousWithId' });
-    donor.anonymous = true;
-  } else if (!v.idNumber) {
-    problems.push({ key: 'charity.import.problem.noDonor' });
-  } else {
-    try {
-      donor.idNumber = requirePersonDocument('donor', v.idType ? v.idType : undefined, v.idNumber).idNumber;
-      if (v.idType) donor.idType = v.idType;
-    } catch {
-      problems.push({ key: 'charity.import.problem.idNumber' });
-    }
-  }
-  const item: Record<string, unknown> = { id, projectId, amount, donor };
-  if (v.receivedAt) {
-    try {
-      item.receivedAt = requireDateOrDateTime('receivedAt', v.receivedAt);
-    } catch {
-      problems.push({ key: 'charity.import.problem.receivedAt', values: { value: v.receivedAt } });
-    }
-  }
-  if (v.channel) {
-    if (isId(v.channel)) item.channel = v.channel;
-    else problems.push({ key: 'charity.import.problem.channel', values: { value: v.channel } });
-  }
-  return problems.length > 0 ? { line: row.line, id, problems } : { line: row.line, id, amount, item };
+/** The portal's words for a row problem: its rule as a key of the charity area, with the cell's text. */
+function problemOf(p: DonationRowProblem): RowProblem {
+  const name = p.rule === 'id' ? 'id' : p.rule === 'amount' ? 'amount' : 'value';
+  return { key: `charity.import.problem.${p.rule}`, values: { [name]: p.value } };
+}
+
+function checkRow(projectId: string, row: CsvRow, now: string): GoodRow | BadRow {
+  const r = donationRowItem(projectId, row.values, now);
+  return r.ok ? { line: row.line, id: r.id, amount: r.amount, item: r.item } : { line: row.line, id: r.id, problems: r.problems.map(problemOf) };
 }
 
 /** Reads and checks a donations CSV for `projectId` as the CLI does, naming every bad row by its line. */
-export function checkFile(text: string, projectId: string): CheckedFile {
+export function checkFile(text: string, projectId: string, now: string = new Date().toISOString()): CheckedFile {
   const { columns, rows } = readCsv(text);
   const missing = REQUIRED_COLUMNS.filter((c) => !columns.includes(c));
   const unknown = columns.filter((c) => !(ALLOWED_COLUMNS as readonly string[]).includes(c));
@@ -142,7 +108,7 @@ export function checkFile(text: string, projectId: string): CheckedFile {
   const bad: BadRow[] = [];
   const seen = new Map<string, number>();
   for (const row of rows) {
-    const checked = checkRow(projectId, row);
+    const checked = checkRow(projectId, row, now);
     const first = seen.get(checked.id);
     if (first !== undefined && checked.id !== '') {
       const problem = { key: 'charity.import.problem.duplicate', values: { line: String(first) } };
@@ -162,55 +128,13 @@ export type RowOutcome =
   | { line: number; id: string; status: 'invalid'; problems: RowProblem[] }
   | { line: number; id: string; status: 'failed'; error: unknown };
 
-/** Answers that leave nothing written: the same request may simply be sent again. */
-const TRANSIENT = new Set(['MVCC_READ_CONFLICT', 'PHANTOM_READ_CONFLICT', 'LEDGER_UNAVAILABLE', 'RATE_LIMITED', 'ENDORSEMENT_POLICY_FAILURE', 'NETWORK']);
-const RETRIES = 4;
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-async function post(items: GoodRow[], key: string, signal: AbortSignal): Promise<Response> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await request('POST', '/api/v1/donations/batch', {
-        body: { items: items.map((r) => r.item) },
-        headers: { 'Idempotency-Key': key },
-        redirectOnAuthError: false,
-        signal,
-      });
-    } catch (err) {
-      const again = err instanceof ApiError && (TRANSIENT.has(err.code) || err.status >= 500);
-      if (!again || attempt >= RETRIES) throw err;
-      await sleep(300 * 2 ** attempt);
-    }
-  }
-}
-
 /**
- * Which of `rows` are already on the ledger as the same donation (after a
- * DUPLICATE_ID: recorded by an earlier run cut differently), and which ids
- * another donation already holds (another project or amount).
- */
-async function alreadyOnLedger(rows: GoodRow[], projectId: string, signal: AbortSignal): Promise<{ same: Set<string>; taken: Set<string> }> {
-  const same = new Set<string>();
-  const taken = new Set<string>();
-  for (const row of rows) {
-    try {
-      const res = await request('GET', `/api/v1/donations/${seg(row.id)}`, { redirectOnAuthError: false, signal });
-      const found = (await res.json()) as Donation;
-      (found.projectId === projectId && found.amount === row.amount ? same : taken).add(row.id);
-    } catch (err) {
-      if (!(err instanceof ApiError && err.status === 404)) throw err;
-    }
-  }
-  return { same, taken };
-}
-
-/**
- * Sends the good rows in chunks and reports every row. Each chunk's
- * Idempotency-Key is derived from the file's SHA-256, the project and the
- * chunk's position, so running the same file again is answered from the
- * gateway's store (`Idempotent-Replayed`) and records nothing twice; a chunk
- * refused with DUPLICATE_ID (recorded under another key) is split into the
- * rows already there and the rest, and only the rest is sent.
+ * Sends the good rows in chunks through the shared import engine
+ * (shared/import-engine.ts) and reports every row. Running the same file
+ * again is answered from the gateway's store and records nothing twice; a
+ * chunk refused with DUPLICATE_ID is compared with the ledger: rows whose
+ * donation says what the row says are already recorded, rows whose id holds
+ * another donation fail, and only the rest is sent.
  */
 export async function sendChunks(options: {
   file: CheckedFile;
@@ -220,42 +144,34 @@ export async function sendChunks(options: {
   onChunk: (outcomes: RowOutcome[]) => void;
 }): Promise<void> {
   const { file, projectId, fileSha256, signal, onChunk } = options;
-  const baseKey = `civic-portal-import:donations:${projectId}:${fileSha256.slice(0, 32)}:${CHUNK_SIZE}`;
-  for (let start = 0, index = 0; start < file.good.length; start += CHUNK_SIZE, index++) {
-    let pending = file.good.slice(start, start + CHUNK_SIZE);
-    let key = `${baseKey}:${index}`;
-    const outcomes: RowOutcome[] = [];
-    for (let round = 0; pending.length > 0; round++) {
-      try {
-        const res = await post(pending, key, signal);
-        const status = res.headers.get('Idempotent-Replayed') === 'true' ? 'already' : 'recorded';
-        for (const r of pending) outcomes.push({ line: r.line, id: r.id, status, amount: r.amount });
-        pending = [];
-      } catch (err) {
-        if (err instanceof ApiError && err.code === 'DUPLICATE_ID' && round < 3) {
-          const { same, taken } = await alreadyOnLedger(pending, projectId, signal);
-          for (const r of pending) {
-            if (same.has(r.id)) outcomes.push({ line: r.line, id: r.id, status: 'already', amount: r.amount });
-            if (taken.has(r.id)) outcomes.push({ line: r.line, id: r.id, status: 'failed', error: new ApiError(409, 'DUPLICATE_ID', r.id) });
+  const amounts = new Map(file.good.map((r) => [r.line, r.amount]));
+  await runChunkedImport(portalTransport(sha256Hex, { signal, redirectOnAuthError: false }), {
+    batchPath: '/api/v1/donations/batch',
+    comparePath: '/api/v1/donations/compare',
+    keyBase: `civic-portal-import:donations:${projectId}:${fileSha256.slice(0, 32)}:${CHUNK_SIZE}`,
+    chunkSize: CHUNK_SIZE,
+    rows: file.good,
+    backoffMs: 300,
+    stopped: () => signal.aborted,
+    onChunk: (outcomes) =>
+      onChunk(
+        outcomes.map((o): RowOutcome => {
+          const amount = amounts.get(o.line) ?? 0;
+          switch (o.state) {
+            case 'written':
+              return { line: o.line, id: o.id, status: 'recorded', amount };
+            case 'already':
+              return { line: o.line, id: o.id, status: 'already', amount };
+            case 'different':
+              return { line: o.line, id: o.id, status: 'failed', error: new ApiError(409, 'DUPLICATE_ID', o.id) };
+            case 'refused':
+              return { line: o.line, id: o.id, status: 'failed', error: errorOfReply(o.reply) };
+            case 'unreachable':
+              return { line: o.line, id: o.id, status: 'failed', error: o.error };
           }
-          if (same.size + taken.size === 0) {
-            for (const r of pending) outcomes.push({ line: r.line, id: r.id, status: 'failed', error: err });
-            pending = [];
-            continue;
-          }
-          pending = pending.filter((r) => !same.has(r.id) && !taken.has(r.id));
-          if (pending.length === 0) continue;
-          // The rest is a different body, which the first key would refuse.
-          key = `${baseKey}:${index}:rest-${(await sha256Hex(pending.map((r) => r.id).join('\n'))).slice(0, 16)}`;
-          continue;
-        }
-        if (err instanceof DOMException && err.name === 'AbortError') throw err;
-        for (const r of pending) outcomes.push({ line: r.line, id: r.id, status: 'failed', error: err });
-        pending = [];
-      }
-    }
-    onChunk(outcomes);
-  }
+        }),
+      ),
+  });
 }
 
 /** The per-row result as CSV text, for download: line, id, amount (fen), status and reason. */

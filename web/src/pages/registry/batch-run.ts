@@ -9,7 +9,9 @@
 import { requireDateOrDateTime } from '../../../../chaincode/src/dates';
 import { ID_TYPES } from '../../../../chaincode/src/identifiers';
 import { isId } from '../../../../chaincode/src/validate';
-import { ApiError, request, seg } from '../../lib/api';
+import { runChunkedImport, type ImportRow, type RowOutcome } from '../../../../shared/import-engine';
+import { ApiError } from '../../lib/api';
+import { errorOfReply, portalTransport } from '../../lib/import-transport';
 import type { CertificateType } from '../../lib/types';
 import type { CsvFile, CsvRow } from './csv';
 import { buildClaims, fieldsOf, type FieldSpec, type PatternCheck } from './field-spec';
@@ -38,11 +40,7 @@ export interface RowResult {
 }
 
 /** A row ready to send. */
-export interface GoodRow {
-  line: number;
-  id: string;
-  item: Record<string, unknown>;
-}
+export type GoodRow = ImportRow;
 
 /** Why a file cannot be imported at all (before any row is looked at). */
 export type FileProblem =
@@ -145,13 +143,6 @@ export function prepareFile(type: CertificateType, csv: CsvFile, patterns?: Patt
   return { good, results };
 }
 
-/** Answers worth repeating with the same key: nothing was written. */
-const TRANSIENT = new Set(['MVCC_READ_CONFLICT', 'PHANTOM_READ_CONFLICT', 'LEDGER_UNAVAILABLE', 'RATE_LIMITED', 'ENDORSEMENT_POLICY_FAILURE']);
-const RETRIES = 3;
-const LOOKUPS_AT_ONCE = 8;
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 /** What a chunk came to: an outcome per line. */
 export type ChunkOutcome = Map<number, Omit<RowResult, 'line' | 'id'>>;
 
@@ -166,84 +157,52 @@ export interface RunOptions {
   stopped(): boolean;
 }
 
-/** Sends the good rows chunk by chunk; a refused chunk marks its rows failed and the run goes on with the next. */
-export async function runBatch(opts: RunOptions): Promise<void> {
-  const base = `portal-import:certificates:${opts.type}:${opts.fileSha256.slice(0, 32)}:${CHUNK_SIZE}`;
-  for (let i = 0, index = 0; i < opts.rows.length; i += CHUNK_SIZE, index++) {
-    if (opts.stopped()) return;
-    opts.onChunk(await sendChunk(opts.rows.slice(i, i + CHUNK_SIZE), `${base}:${index}`));
-  }
-}
-
-async function post(rows: readonly GoodRow[], key: string): Promise<{ replayed: boolean }> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const res = await request('POST', '/api/v1/certificates/batch', { body: { items: rows.map((r) => r.item) }, headers: { 'Idempotency-Key': key } });
-      await res.json();
-      return { replayed: res.headers.get('Idempotent-Replayed') === 'true' };
-    } catch (err) {
-      // The same key makes a repeat safe: a chunk that committed is answered from the gateway's store.
-      const transient = err instanceof ApiError && (err.unreachable || TRANSIENT.has(err.code));
-      if (!transient || attempt >= RETRIES) throw err;
-      await sleep(400 * 2 ** attempt);
-    }
-  }
-}
-
-/** The ids of `rows` that are on the ledger already. */
-async function onLedger(rows: readonly GoodRow[]): Promise<Set<string>> {
-  const found = new Set<string>();
-  let next = 0;
-  const worker = async () => {
-    while (next < rows.length) {
-      const row = rows[next++];
-      try {
-        await request('GET', `/api/v1/certificates/${seg(row.id)}`);
-        found.add(row.id);
-      } catch (err) {
-        if (!(err instanceof ApiError && err.code === 'CERT_NOT_FOUND')) throw err;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(LOOKUPS_AT_ONCE, rows.length) }, worker));
-  return found;
-}
-
-async function sendChunk(chunk: readonly GoodRow[], firstKey: string): Promise<ChunkOutcome> {
+/** One chunk's outcomes from the engine as the page shows them; a problem that points at one item lands on that row's columns. */
+export function chunkOutcome(outcomes: readonly RowOutcome[]): ChunkOutcome {
   const outcome: ChunkOutcome = new Map();
-  let pending = chunk;
-  let key = firstKey;
-  for (let round = 0; ; round++) {
-    try {
-      const { replayed } = await post(pending, key);
-      for (const r of pending) outcome.set(r.line, { status: replayed ? 'already' : 'issued' });
-      return outcome;
-    } catch (err) {
-      if (err instanceof ApiError && err.code === 'DUPLICATE_ID' && round < 3) {
-        // Issued before under other keys (another clerk, the CLI, other chunks): count those, send only the rest.
-        let existing: Set<string>;
-        try {
-          existing = await onLedger(pending);
-        } catch (lookupError) {
-          for (const r of pending) outcome.set(r.line, { status: 'failed', error: lookupError });
-          return outcome;
-        }
-        for (const r of pending) if (existing.has(r.id)) outcome.set(r.line, { status: 'already' });
-        pending = pending.filter((r) => !existing.has(r.id));
-        if (pending.length === 0) return outcome;
-        // A smaller body under the first key would be refused as a different request.
-        key = `${firstKey}:rest-${(await sha256Hex(pending.map((r) => r.id).join('\n'))).slice(0, 16)}`;
-        continue;
+  const refused = outcomes.filter((o): o is Extract<RowOutcome, { state: 'refused' }> => o.state === 'refused');
+  const reply = refused[0]?.reply;
+  const error = reply === undefined ? undefined : errorOfReply(reply);
+  const culprit = error !== undefined && error.code === 'VALIDATION_FAILED' ? itemIndexOf(error.detail) : undefined;
+  const culpritLine = culprit === undefined ? undefined : refused.find((o) => o.index === culprit)?.line;
+  for (const o of outcomes) {
+    switch (o.state) {
+      case 'written':
+        outcome.set(o.line, { status: 'issued' });
+        break;
+      case 'already':
+        outcome.set(o.line, { status: 'already' });
+        break;
+      case 'different':
+        outcome.set(o.line, { status: 'failed', error: new ApiError(409, 'DUPLICATE_ID', `certificate ${o.id} already exists and differs in ${o.differs.join(', ') || 'its content'}`) });
+        break;
+      case 'unreachable':
+        outcome.set(o.line, { status: 'failed', error: o.error });
+        break;
+      case 'refused': {
+        const err = errorOfReply(o.reply);
+        if (culprit === undefined || culpritLine === undefined) outcome.set(o.line, { status: 'failed', error: err });
+        else if (o.index === culprit) {
+          const problems = placeDetail(err.detail, `items[${o.index}]`).map((p) => ({ ...p, field: p.field === undefined ? undefined : asColumn(p.field) }));
+          outcome.set(o.line, { status: 'failed', problems });
+        } else outcome.set(o.line, { status: 'failed', culpritLine, error: err });
+        break;
       }
-      const culprit = err instanceof ApiError && err.code === 'VALIDATION_FAILED' ? itemIndexOf(err.detail) : undefined;
-      pending.forEach((r, i) => {
-        if (culprit === undefined) outcome.set(r.line, { status: 'failed', error: err });
-        else if (i === culprit && err instanceof ApiError) {
-          const problems = placeDetail(err.detail, `items[${i}]`).map((p) => ({ ...p, field: p.field === undefined ? undefined : asColumn(p.field) }));
-          outcome.set(r.line, { status: 'failed', problems });
-        } else outcome.set(r.line, { status: 'failed', culpritLine: pending[culprit]?.line, error: err });
-      });
-      return outcome;
     }
   }
+  return outcome;
+}
+
+/** Sends the good rows chunk by chunk through the shared import engine; a refused chunk marks its rows failed and the run goes on with the next. */
+export async function runBatch(opts: RunOptions): Promise<void> {
+  await runChunkedImport(portalTransport(sha256Hex), {
+    batchPath: '/api/v1/certificates/batch',
+    comparePath: '/api/v1/certificates/compare',
+    keyBase: `portal-import:certificates:${opts.type}:${opts.fileSha256.slice(0, 32)}:${CHUNK_SIZE}`,
+    chunkSize: CHUNK_SIZE,
+    rows: opts.rows,
+    backoffMs: 400,
+    onChunk: (outcomes) => opts.onChunk(chunkOutcome(outcomes)),
+    stopped: () => opts.stopped(),
+  });
 }
