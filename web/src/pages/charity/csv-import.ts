@@ -6,6 +6,7 @@ import { FORMULA_START } from '../../../../shared/csv-text';
 import { ApiError, request, seg } from '../../lib/api';
 import type { Donation } from '../../lib/types';
 import { isId, sha256Hex } from './forms';
+import type { MessageKey } from '../../i18n';
 
 /**
  * The columns of `civic donations import` (cli/donations-import.ts), so one
@@ -20,7 +21,7 @@ export const CHUNK_SIZE = 100;
 
 /** Why a row cannot be sent, as an i18n key of the charity area with its values. */
 export interface RowProblem {
-  key: string;
+  key: MessageKey;
   values?: Record<string, string>;
 }
 
@@ -145,7 +146,7 @@ export function checkFile(text: string, projectId: string): CheckedFile {
     const checked = checkRow(projectId, row);
     const first = seen.get(checked.id);
     if (first !== undefined && checked.id !== '') {
-      const problem = { key: 'charity.import.problem.duplicate', values: { line: String(first) } };
+      const problem: RowProblem = { key: 'charity.import.problem.duplicate', values: { line: String(first) } };
       bad.push('problems' in checked ? { ...checked, problems: [...checked.problems, problem] } : { line: row.line, id: checked.id, problems: [problem] });
       continue;
     }

@@ -59,7 +59,8 @@ export function enumLabel(i18n: I18n, spec: Pick<FieldSpec, 'name'>, value: unkn
 
 /** A problem in plain words, with the server's own words in brackets when there is no plain version. */
 export function problemText(i18n: I18n, p: Problem): string {
-  const text = i18n.t(`registry.problem.${p.key}`, p.values);
+  const key = `registry.problem.${p.key}`;
+  const text = i18n.has(key) ? i18n.t(key, p.values) : p.key;
   return p.detail ? `${text}${i18n.t('registry.detail', { detail: p.detail })}` : text;
 }
 
