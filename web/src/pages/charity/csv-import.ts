@@ -5,7 +5,8 @@ import { MAX_AMOUNT_FEN } from '../../../../chaincode/src/models/charity';
 import { FORMULA_START } from '../../../../shared/csv-text';
 import { ApiError, request, seg } from '../../lib/api';
 import type { Donation } from '../../lib/types';
-import { isId, sha256Hex } from './forms';
+import { sha256Hex } from '../../lib/hash';
+import { isId } from './forms';
 import type { MessageKey } from '../../i18n';
 
 /**

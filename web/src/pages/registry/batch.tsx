@@ -8,7 +8,8 @@ import { describe, Field } from './form-bits';
 import { issuableTypes } from './issue';
 import { loadPatternCheck } from './pattern-engine';
 import { useTypes } from './types-context';
-import { InsecureContextError, problemText, sha256Hex, titleIn } from './words';
+import { InsecureContextError, sha256Hex } from '../../lib/hash';
+import { problemText, titleIn } from './words';
 
 /** Largest file the page reads: 20 MB is well over 100,000 rows. */
 const MAX_FILE_BYTES = 20 * 1024 * 1024;

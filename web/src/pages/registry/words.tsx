@@ -1,5 +1,6 @@
 /** Small pieces the registry pages share: statuses in plain words, type titles, organisation names, field labels, hashing. */
 import { useI18n, type I18n, type Lang } from '../../i18n';
+import { hex } from '../../lib/hash';
 import type { CertificateType } from '../../lib/types';
 import type { FieldSpec, Problem } from './field-spec';
 
@@ -64,25 +65,9 @@ export function problemText(i18n: I18n, p: Problem): string {
   return p.detail ? `${text}${i18n.t('registry.detail', { detail: p.detail })}` : text;
 }
 
-/** Lowercase hex SHA-256. Web Crypto exists only on secure origins (HTTPS or localhost), which the portal requires for batch issuing. */
-export async function sha256Hex(data: BufferSource | string): Promise<string> {
-  if (!globalThis.crypto?.subtle) throw new InsecureContextError();
-  const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
-  const digest = await crypto.subtle.digest('SHA-256', bytes);
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-/** Thrown when the page is not on a secure origin, so it cannot hash. */
-export class InsecureContextError extends Error {
-  constructor() {
-    super('Web Crypto is not available on this origin');
-    this.name = InsecureContextError.name;
-  }
-}
-
 /** A random token for this form's idempotency keys (a retry of the same body meets the first answer). */
 export function randomToken(): string {
   const bytes = new Uint8Array(12);
   crypto.getRandomValues(bytes);
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  return hex(bytes);
 }
