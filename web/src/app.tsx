@@ -1,21 +1,22 @@
 import { ErrorBoundary, LocationProvider, Route, Router, lazy, useLocation } from 'preact-iso';
 import { useEffect } from 'preact/hooks';
-import { I18nProvider, useI18n } from './i18n';
+import { I18nProvider, useI18n, withWords } from './i18n';
 import { SessionProvider, useSession } from './components/session-context';
 import { setAuthRedirect } from './lib/api';
 import { hasRole, logOut } from './lib/session';
 import { Home } from './pages/public/home';
 import { NotFound } from './pages/not-found';
 
-// Each area is its own chunk: the public verify page does not download the audit charts.
-const Verify = lazy(() => import('./pages/public/verify'));
-const Credential = lazy(() => import('./pages/public/credential'));
-const ShortLink = lazy(() => import('./pages/public/short-link'));
-const Docs = lazy(() => import('./pages/public/docs'));
-const Login = lazy(() => import('./pages/public/login'));
-const Registry = lazy(() => import('./pages/registry'));
-const Charity = lazy(() => import('./pages/charity'));
-const Audit = lazy(() => import('./pages/audit'));
+// Each area is its own chunk, and its words load with it: the public verify page downloads neither the
+// audit charts nor the consoles' words.
+const Verify = lazy(withWords(['public'], () => import('./pages/public/verify')));
+const Credential = lazy(withWords(['public'], () => import('./pages/public/credential')));
+const ShortLink = lazy(withWords(['public'], () => import('./pages/public/short-link')));
+const Docs = lazy(withWords(['public'], () => import('./pages/public/docs')));
+const Login = lazy(withWords(['public'], () => import('./pages/public/login')));
+const Registry = lazy(withWords(['registry'], () => import('./pages/registry')));
+const Charity = lazy(withWords(['charity'], () => import('./pages/charity')));
+const Audit = lazy(withWords(['audit'], () => import('./pages/audit')));
 
 /** Sends a 401/403 from the API to the login page, with the reason in the query. */
 function AuthRedirects() {

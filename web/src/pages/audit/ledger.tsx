@@ -1,12 +1,12 @@
 /** /audit/ledger: recompute the block chain on demand and say in plain words whether it holds. */
 import { useState } from 'preact/hooks';
 import { ErrorNotice } from '../../components/state';
-import { useI18n } from '../../i18n';
+import { useI18n, type I18n } from '../../i18n';
 import { auditGet, isForbidden, type ChainCheck } from './audit-api';
 import { Forbidden } from './parts';
 
 /** A check's name in plain words; `second-peer:<MSP>` names the other org's peer that was asked. */
-function checkText(t: (key: string, values?: Record<string, string | number>) => string, has: (key: string) => boolean, name: string): string {
+function checkText(t: I18n['t'], has: I18n['has'], name: string): string {
   if (name.startsWith('second-peer:')) return t('audit.check.second-peer', { msp: name.slice('second-peer:'.length) });
   const key = `audit.check.${name}`;
   return has(key) ? t(key) : name;

@@ -3,8 +3,9 @@ import { DONATION_COLUMNS, DONATION_REQUIRED_COLUMNS, donationRowItem, type RowP
 import { FORMULA_START } from '../../../../shared/csv-text';
 import { runChunkedImport } from '../../../../shared/import-engine';
 import { ApiError } from '../../lib/api';
+import { sha256Hex } from '../../lib/hash';
 import { errorOfReply, portalTransport } from '../../lib/import-transport';
-import { sha256Hex } from './forms';
+import type { MessageKey } from '../../i18n';
 
 /**
  * The columns of `civic donations import` (cli/donations-import.ts), so one
@@ -19,7 +20,7 @@ export const CHUNK_SIZE = 100;
 
 /** Why a row cannot be sent, as an i18n key of the charity area with its values. */
 export interface RowProblem {
-  key: string;
+  key: MessageKey;
   values?: Record<string, string>;
 }
 
@@ -111,7 +112,7 @@ export function checkFile(text: string, projectId: string, now: string = new Dat
     const checked = checkRow(projectId, row, now);
     const first = seen.get(checked.id);
     if (first !== undefined && checked.id !== '') {
-      const problem = { key: 'charity.import.problem.duplicate', values: { line: String(first) } };
+      const problem: RowProblem = { key: 'charity.import.problem.duplicate', values: { line: String(first) } };
       bad.push('problems' in checked ? { ...checked, problems: [...checked.problems, problem] } : { line: row.line, id: checked.id, problems: [problem] });
       continue;
     }

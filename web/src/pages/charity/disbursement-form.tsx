@@ -4,7 +4,8 @@ import { DISBURSEMENT_CATEGORIES, type DisbursementCategory } from '../../../../
 import { useI18n } from '../../i18n';
 import { ApiError, api } from '../../lib/api';
 import type { Disbursement } from '../../lib/types';
-import { Field, FormError, MAX_MEMO_LENGTH, MAX_PAYEE_LENGTH, describedBy, fieldOfError, parseYuan, sha256Hex } from './forms';
+import { sha256Hex } from '../../lib/hash';
+import { Field, FormError, MAX_MEMO_LENGTH, MAX_PAYEE_LENGTH, describedBy, fieldOfError, parseYuan } from './forms';
 
 const FIELDS = ['amount', 'category', 'beneficiary.idNumber', 'beneficiary.idType', 'beneficiary.name', 'beneficiary', 'payee', 'memo', 'evidenceDigest'] as const;
 type FieldName = (typeof FIELDS)[number];

@@ -76,14 +76,3 @@ export function describedBy(id: string, hint: boolean, error: string | undefined
   const ids = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
   return { 'aria-describedby': ids || undefined, 'aria-invalid': error ? 'true' : undefined };
 }
-
-/** Lowercase hex of bytes. */
-export function hex(bytes: ArrayBuffer): string {
-  return Array.from(new Uint8Array(bytes), (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-/** SHA-256 of a file or text, in the browser; nothing is uploaded. */
-export async function sha256Hex(data: Blob | string): Promise<string> {
-  const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : await data.arrayBuffer();
-  return hex(await crypto.subtle.digest('SHA-256', bytes));
-}

@@ -5,7 +5,8 @@ import { useI18n } from '../../i18n';
 import { decodeCsvBytes } from '../../../../shared/csv-text';
 import { listProjects } from './data';
 import { CHUNK_SIZE, checkFile, outcomesCsv, sendChunks, type CheckedFile, type RowOutcome } from './csv-import';
-import { Field, FormError, describedBy, sha256Hex } from './forms';
+import { sha256Hex } from '../../lib/hash';
+import { Field, FormError, describedBy } from './forms';
 
 /** The chosen file, read and checked against the chosen project. */
 interface Chosen {

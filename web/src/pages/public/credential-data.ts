@@ -80,12 +80,6 @@ export function claimsOf(payload: CredentialPayload | undefined): Array<[string,
   return Object.entries(subject).filter(([k]) => k !== 'id' && k !== 'holder');
 }
 
-/** Lowercase hex SHA-256 of the exact JWS text: the ledger record's `digest`. */
-export async function sha256Hex(text: string): Promise<string> {
-  const hash = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
-  return Array.from(new Uint8Array(hash), (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
 /** What a pasted text, a file or a QR code holds. */
 export type CredentialInput =
   | { kind: 'jws'; jws: string }

@@ -1,5 +1,5 @@
 import { Show, useLoad } from '../../components/state';
-import { useI18n } from '../../i18n';
+import { useI18n, type I18n } from '../../i18n';
 import { api } from '../../lib/api';
 import './public.css';
 
@@ -33,6 +33,12 @@ interface Entry {
   method: string;
   path: string;
   op: Operation;
+}
+
+/** Where a parameter goes (path, query, header) in plain words. */
+function inWord(i18n: I18n, where: string): string {
+  const key = `docs.in.${where}`;
+  return i18n.has(key) ? i18n.t(key) : where;
 }
 
 /** The group of an operation: its first tag, else the first segment after /api/v1 (`/api/v1/audit/...` → audit). */
@@ -136,7 +142,7 @@ function OperationCard(props: { doc: OpenApi; entry: Entry }) {
                 {op.parameters.map((p) => (
                   <tr key={`${p.in}:${p.name}`}>
                     <td class="mono">{p.name}</td>
-                    <td>{i18n.has(`docs.in.${p.in}`) ? t(`docs.in.${p.in}`) : p.in}</td>
+                    <td>{inWord(i18n, p.in)}</td>
                     <td class="mono">{schemaLabel(p.schema)}</td>
                     <td>{p.required ? t('docs.yes') : ''}</td>
                     <td>{p.description ?? ''}</td>
@@ -193,7 +199,10 @@ export default function DocsPage() {
               groups.set(group, [...(groups.get(group) ?? []), { method, path, op }]);
             }
           }
-          const label = (g: string) => (i18n.has(`docs.group.${g}`) ? t(`docs.group.${g}`) : g);
+          const label = (g: string) => {
+            const key = `docs.group.${g}`;
+            return i18n.has(key) ? t(key) : g;
+          };
           return (
             <>
               <p class="hint">

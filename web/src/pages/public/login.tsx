@@ -2,7 +2,7 @@ import { useLocation } from 'preact-iso';
 import { useState } from 'preact/hooks';
 import { useSession } from '../../components/session-context';
 import { errorText, useLoad } from '../../components/state';
-import { useI18n } from '../../i18n';
+import { useI18n, type I18n, type MessageKey } from '../../i18n';
 import { api, ApiError, request } from '../../lib/api';
 import { logIn, logOut, readClaims, type SessionUser } from '../../lib/session';
 import { loadPortalInfo } from './catalog';
@@ -35,7 +35,13 @@ async function confirmToken(token: string): Promise<void> {
   await request('GET', '/api/v1/me', { auth: false, redirectOnAuthError: false, headers: { Authorization: `Bearer ${token}` } });
 }
 
-type Problem = { key: string } | { error: unknown };
+type Problem = { key: MessageKey } | { error: unknown };
+
+/** A role in plain words, or its name when the portal has none for it. */
+function roleWord(has: I18n['has'], t: I18n['t'], role: string): string {
+  const key = `role.${role}`;
+  return has(key) ? t(key) : role;
+}
 
 /** The logged-in user in plain words, with a way out. */
 function WhoIsLoggedIn(props: { user: SessionUser }) {
@@ -50,7 +56,7 @@ function WhoIsLoggedIn(props: { user: SessionUser }) {
         <dt>{t('login.org')}</dt>
         <dd data-testid="login-org">{t(`user.org.${user.org}`)}</dd>
         <dt>{t('login.roles')}</dt>
-        <dd data-testid="login-roles">{user.roles.map((r) => (has(`role.${r}`) ? t(`role.${r}`) : r)).join('、') || '—'}</dd>
+        <dd data-testid="login-roles">{user.roles.map((r) => roleWord(has, t, r)).join('、') || '—'}</dd>
         {user.charity !== undefined && (
           <>
             <dt>{t('login.charity')}</dt>

@@ -19,7 +19,8 @@
  * `urn:civic:cert:`.
  */
 import { create } from 'qrcode';
-import { certIdOf, decodePayload, sha256Hex } from './credential-data';
+import { sha256Hex } from '../../lib/hash';
+import { certIdOf, decodePayload } from './credential-data';
 
 /** The largest QR version the full link may take. */
 export const MAX_FULL_LINK_VERSION = 25;

@@ -5,7 +5,7 @@ import { useI18n } from '../../i18n';
 import { api, ApiError } from '../../lib/api';
 import type { Verdict } from '../../lib/types';
 import { loadIssuers, loadTypes } from './catalog';
-import { sha256Hex } from './credential-data';
+import { sha256Hex } from '../../lib/hash';
 import { CredentialInputForm } from './credential-input';
 import { UnreachableNotice, VerdictView } from './verdict-view';
 import './public.css';

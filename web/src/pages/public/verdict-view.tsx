@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { useI18n, type I18n } from '../../i18n';
+import { useI18n, type I18n, type MessageKey } from '../../i18n';
 import type { CertificateType, Check, Verdict } from '../../lib/types';
 import type { IssuerSummary } from './catalog';
 import { ClaimList } from './claims';
@@ -59,13 +59,14 @@ export function plainDetail(i18n: I18n, check: Check, issuers: IssuerSummary[] |
       if (name === 'msp') values[name] = issuers?.find((x) => x.mspId === v)?.name ?? v;
       else if (name === 'type') values[name] = typeTitle(i18n, types, v);
       else if (name === 'when') values[name] = i18n.dateTime(v);
-      else if (name === 'status') values[name] = i18n.t(`verify.status.${v}`);
-      else if (name === 'keyStatus') values[name] = i18n.has(`verify.keyStatus.${v}`) ? i18n.t(`verify.keyStatus.${v}`) : v;
+      else if (name === 'status') values[name] = word(i18n, `verify.status.${v}`, v);
+      else if (name === 'keyStatus') values[name] = word(i18n, `verify.keyStatus.${v}`, v);
       else if (name === 'reason') values[name] = v === '' ? '' : reasonText(i18n, v);
       else values[name] = v;
     });
     if (key === 'inactive' && values.reason === '') return { text: i18n.t('verify.detail.inactiveNoReason', values) };
-    return { text: i18n.t(`verify.detail.${key}`, values) };
+    const detail = `verify.detail.${key}`;
+    if (i18n.has(detail)) return { text: i18n.t(detail, values) };
   }
   return { text: i18n.t('verify.detail.unknown'), raw: check.detail };
 }
@@ -110,9 +111,16 @@ function CheckRow(props: { check: Check; issuers?: IssuerSummary[]; types?: Cert
 }
 
 /** The headline's explanation of a failed check: a suspended and a revoked certificate are told apart. */
-function failureKey(i18n: I18n, failure: Check, status: Verdict['status']): string {
-  if (failure.name === 'status' && i18n.has(`verify.fail.${status}`)) return status;
-  return i18n.has(`verify.fail.${failure.name}`) ? failure.name : 'other';
+function failureKey(i18n: I18n, failure: Check, status: Verdict['status']): MessageKey {
+  const byStatus = `verify.fail.${status}`;
+  if (failure.name === 'status' && i18n.has(byStatus)) return byStatus;
+  const byName = `verify.fail.${failure.name}`;
+  return i18n.has(byName) ? byName : 'verify.fail.other';
+}
+
+/** The message at a key built from data, or `fallback` when the portal has no wording for it. */
+function word(i18n: I18n, key: string, fallback: string): string {
+  return i18n.has(key) ? i18n.t(key) : fallback;
 }
 
 /** The first failed check: the one the headline explains. */
@@ -151,7 +159,7 @@ export function VerdictView(props: VerdictViewProps) {
   const explanation = verdict.valid
     ? t(props.kind === 'credential' ? 'verify.validHint' : 'verify.validRecordHint')
     : failure
-      ? t(`verify.fail.${failureKey(i18n, failure, verdict.status)}`)
+      ? t(failureKey(i18n, failure, verdict.status))
       : '';
   return (
     <section class={`verdict ${verdict.valid ? 'verdict-valid' : 'verdict-invalid'}`} data-testid="verdict" data-valid={String(verdict.valid)} aria-labelledby="verdict-title">
@@ -239,9 +247,9 @@ export function VerdictView(props: VerdictViewProps) {
 
 /** A certificate's status as a coloured word. */
 export function StatusBadge(props: { status: string }) {
-  const { t, has } = useI18n();
+  const i18n = useI18n();
   const cls = props.status === 'active' ? 'badge-ok' : props.status === 'suspended' || props.status === 'unknown' ? 'badge-warn' : 'badge-bad';
-  return <span class={`badge ${cls}`}>{has(`verify.status.${props.status}`) ? t(`verify.status.${props.status}`) : props.status}</span>;
+  return <span class={`badge ${cls}`}>{word(i18n, `verify.status.${props.status}`, props.status)}</span>;
 }
 
 /**

@@ -17,7 +17,7 @@ import type { CsvFile, CsvRow } from './csv';
 import { buildClaims, fieldsOf, type FieldSpec, type PatternCheck } from './field-spec';
 import { checkHolder } from './holder';
 import { itemIndexOf, placeDetail, type PlacedProblem } from './server-errors';
-import { sha256Hex } from './words';
+import { sha256Hex } from '../../lib/hash';
 
 /** Rows per request: small enough that the progress bar moves, far below the API's 1000. */
 export const CHUNK_SIZE = 100;

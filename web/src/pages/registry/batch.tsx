@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { errorText, Show, useLoad } from '../../components/state';
-import { useI18n, type I18n } from '../../i18n';
+import { useI18n, type I18n, type MessageKey } from '../../i18n';
 import type { CertificateType } from '../../lib/types';
 import { CHUNK_SIZE, csvCanIssue, fileProblem, prepareFile, runBatch, templateColumns, type FileProblem, type RowResult, type RowStatus } from './batch-run';
 import { decodeText, parseCsv, toCsv, type CsvFile } from './csv';
@@ -8,7 +8,8 @@ import { describe, Field } from './form-bits';
 import { issuableTypes } from './issue';
 import { loadPatternCheck } from './pattern-engine';
 import { useTypes } from './types-context';
-import { InsecureContextError, problemText, sha256Hex, titleIn } from './words';
+import { InsecureContextError, sha256Hex } from '../../lib/hash';
+import { problemText, titleIn } from './words';
 
 /** Largest file the page reads: 20 MB is well over 100,000 rows. */
 const MAX_FILE_BYTES = 20 * 1024 * 1024;
@@ -84,7 +85,7 @@ function Batch(props: { types: CertificateType[] }) {
   const type = props.types.find((x) => x.type === typeId);
   const [file, setFile] = useState<LoadedFile>();
   // A message key (and its values), worded at render time.
-  const [readError, setReadError] = useState<{ key: string; values?: Record<string, number> }>();
+  const [readError, setReadError] = useState<{ key: MessageKey; values?: Record<string, number> }>();
   const [reading, setReading] = useState(false);
   const [run, setRun] = useState<Run>();
   const [filter, setFilter] = useState<'all' | 'failed' | 'ok'>('all');

@@ -12,7 +12,8 @@ import { CIVIL_MSP, mspName, StatusBadge, typeTitle } from './words';
 
 /** A reason (code, and the free text when it says more than the code) in plain words. */
 function reasonText(i18n: I18n, code: string | undefined, text: string | undefined): string | undefined {
-  const label = code !== undefined && i18n.has(`registry.reason.${code}`) ? i18n.t(`registry.reason.${code}`) : code;
+  const key = `registry.reason.${code}`;
+  const label = code !== undefined && i18n.has(key) ? i18n.t(key) : code;
   const extra = text !== undefined && text !== code ? text : undefined;
   if (label !== undefined && extra !== undefined) return `${label}${i18n.t('registry.colon')}${extra}`;
   return label ?? extra;
@@ -209,8 +210,8 @@ function StatusDialog(props: { id: string; action: StatusAction; onClose: () => 
     } catch (err) {
       setBusy(false);
       // These two are fully said by their plain words; the gateway's English detail adds nothing for a clerk.
-      const plainOnly = err instanceof ApiError && (err.code === 'PERSONAL_DATA_REFUSED' || err.code === 'INVALID_TRANSITION');
-      setError(plainOnly ? t(`error.${(err as ApiError).code}`) : errorText(i18n, err));
+      const plainOnly = err instanceof ApiError && (err.code === 'PERSONAL_DATA_REFUSED' || err.code === 'INVALID_TRANSITION') ? err.code : undefined;
+      setError(plainOnly !== undefined ? t(`error.${plainOnly}`) : errorText(i18n, err));
     }
   };
 

@@ -11,7 +11,8 @@ import { checkHolder, EMPTY_HOLDER, HolderFields, type HolderEntry } from './hol
 import { loadPatternCheck } from './pattern-engine';
 import { useTypes } from './types-context';
 import { placeDetail, splitPlaced } from './server-errors';
-import { CIVIL_MSP, problemText, randomToken, sha256Hex, titleIn } from './words';
+import { sha256Hex } from '../../lib/hash';
+import { CIVIL_MSP, problemText, randomToken, titleIn } from './words';
 
 /** What `POST /api/v1/certificates` answers. */
 interface IssueResult {

@@ -1,5 +1,6 @@
 /** Small pieces the registry pages share: statuses in plain words, type titles, organisation names, field labels, hashing. */
 import { useI18n, type I18n, type Lang } from '../../i18n';
+import { hex } from '../../lib/hash';
 import type { CertificateType } from '../../lib/types';
 import type { FieldSpec, Problem } from './field-spec';
 import { CONSORTIUM_MSPS, MSP } from '../../../../chaincode/src/models/orgs';
@@ -60,29 +61,14 @@ export function enumLabel(i18n: I18n, spec: Pick<FieldSpec, 'name'>, value: unkn
 
 /** A problem in plain words, with the server's own words in brackets when there is no plain version. */
 export function problemText(i18n: I18n, p: Problem): string {
-  const text = i18n.t(`registry.problem.${p.key}`, p.values);
+  const key = `registry.problem.${p.key}`;
+  const text = i18n.has(key) ? i18n.t(key, p.values) : p.key;
   return p.detail ? `${text}${i18n.t('registry.detail', { detail: p.detail })}` : text;
-}
-
-/** Lowercase hex SHA-256. Web Crypto exists only on secure origins (HTTPS or localhost), which the portal requires for batch issuing. */
-export async function sha256Hex(data: BufferSource | string): Promise<string> {
-  if (!globalThis.crypto?.subtle) throw new InsecureContextError();
-  const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
-  const digest = await crypto.subtle.digest('SHA-256', bytes);
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-/** Thrown when the page is not on a secure origin, so it cannot hash. */
-export class InsecureContextError extends Error {
-  constructor() {
-    super('Web Crypto is not available on this origin');
-    this.name = InsecureContextError.name;
-  }
 }
 
 /** A random token for this form's idempotency keys (a retry of the same body meets the first answer). */
 export function randomToken(): string {
   const bytes = new Uint8Array(12);
   crypto.getRandomValues(bytes);
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  return hex(bytes);
 }
