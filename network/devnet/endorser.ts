@@ -81,8 +81,10 @@ export class Endorsers {
   /** Runs the chaincode on a fresh stub; rejects with EndorseError when it fails. */
   async simulate(sp: ProposalDraft): Promise<SimulationResult> {
     const { proposal } = sp;
+    // Every read of this simulation comes from one committed state, as a peer's commit lock gives it.
+    const view = this.#o.store.view();
     const stub = new DevnetStub({
-      store: this.#o.store,
+      store: view,
       channel: this.#o.channel,
       chaincodeName: this.#o.chaincodeName,
       txId: proposal.txId,
@@ -98,8 +100,12 @@ export class Endorsers {
     try {
       response = await this.#o.router.invokeFunctionality(stub);
     } finally {
-      // Releases the LevelDB iterators the chaincode left open, whatever happened.
-      sim = await stub.finish();
+      // Releases the LevelDB iterators the chaincode left open, whatever happened, then the state they read.
+      try {
+        sim = await stub.finish();
+      } finally {
+        await view.close();
+      }
     }
     if (response.status >= 400) throw new EndorseError(response.message ?? '', proposal.txId);
     const payload = response.payload ? Buffer.from(response.payload) : Buffer.alloc(0);

@@ -142,6 +142,16 @@ function encodeTxLocation(blockNum: number, txNum: number, code: ValidationCode)
 }
 
 type Db = Level<string, Buffer>;
+type Snapshot = ReturnType<Db['snapshot']>;
+
+/** The reads a simulation makes, all from one committed state (see {@link LedgerStore.view}). */
+export interface StateView {
+  getState(key: string): VersionedValue | undefined;
+  scanState(start: string, end: string, endInclusive?: boolean): Scan<VersionedKV>;
+  scanHistory(key: string): Scan<HistoryEntry>;
+  /** Releases the state; waits for scans still open. */
+  close(): Promise<void>;
+}
 interface DbIterator {
   nextv(size: number): Promise<Array<[string, Buffer]>>;
   close(): Promise<void>;
@@ -223,8 +233,28 @@ export class LedgerStore {
 
   /** The committed value of `key`. Synchronous: LevelDB answers point reads from its caches in microseconds. */
   getState(key: string): VersionedValue | undefined {
-    const buf = this.#db.getSync(STATE + key);
+    return this.#getState(key);
+  }
+
+  #getState(key: string, snapshot?: Snapshot): VersionedValue | undefined {
+    const buf = snapshot ? this.#db.getSync(STATE + key, { snapshot }) : this.#db.getSync(STATE + key);
     return buf === undefined ? undefined : decodeState(buf);
+  }
+
+  /**
+   * One committed state to read from, as a Fabric peer holds its commit lock
+   * for a whole simulation or query: every point read, range scan and history
+   * read of the view sees the state of the moment it was taken, whatever
+   * blocks commit meanwhile. Close it when done (after its scans).
+   */
+  view(): StateView {
+    const snapshot = this.#db.snapshot();
+    return {
+      getState: (key) => this.#getState(key, snapshot),
+      scanState: (start, end, endInclusive = false) => this.#scanState(start, end, endInclusive, snapshot),
+      scanHistory: (key) => this.#scanHistory(key, snapshot),
+      close: () => snapshot.close(),
+    };
   }
 
   /** Committed versions of many keys at once (null when absent). */
@@ -241,7 +271,11 @@ export class LedgerStore {
 
   /** Committed state from `start` up to `end` ('' = unbounded), in key order. */
   scanState(start: string, end: string, endInclusive = false): Scan<VersionedKV> {
-    const range: { gte: string; lt?: string; lte?: string } = { gte: STATE + start };
+    return this.#scanState(start, end, endInclusive);
+  }
+
+  #scanState(start: string, end: string, endInclusive: boolean, snapshot?: Snapshot): Scan<VersionedKV> {
+    const range: { gte: string; lt?: string; lte?: string; snapshot?: Snapshot } = { gte: STATE + start, ...(snapshot ? { snapshot } : {}) };
     if (end === '') range.lt = STATE_END;
     else if (endInclusive) range.lte = STATE + end;
     else range.lt = STATE + end;
@@ -250,9 +284,13 @@ export class LedgerStore {
 
   /** The writes to `key`, newest first (Fabric 2.x order). */
   scanHistory(key: string): Scan<HistoryEntry> {
+    return this.#scanHistory(key);
+  }
+
+  #scanHistory(key: string, snapshot?: Snapshot): Scan<HistoryEntry> {
     const prefix = historyPrefix(key);
     // History keys end in hex digits, all below 'g'.
-    return new ChunkedScan(this.#db.iterator({ gte: prefix, lt: prefix + 'g', reverse: true }), (_k, v) => decodeHistory(v));
+    return new ChunkedScan(this.#db.iterator({ gte: prefix, lt: prefix + 'g', reverse: true, ...(snapshot ? { snapshot } : {}) }), (_k, v) => decodeHistory(v));
   }
 
   async getHead(): Promise<ChainHead | undefined> {

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import type { ChaincodeProposal, ChaincodeResponse, Iterators, SerializedIdentity, SplitCompositekey, StateQueryResponse, Timestamp } from 'fabric-shim';
 import type { ShimStub } from './chaincode';
 import { createCompositeKey, EMPTY_KEY_SUBSTITUTE, MAX_UNICODE_RUNE, splitCompositeKey, validateSimpleKeys } from './keys';
-import type { HistoryEntry, LedgerStore, Scan, TxTimestamp, VersionedKV } from './ledger-store';
+import type { HistoryEntry, Scan, StateView, TxTimestamp, VersionedKV } from './ledger-store';
 import { RwSetBuilder, type RangeQueryInfo, type TxRwSet } from './rwset';
 import { sha256 } from '../pki';
 import type { ChaincodeEventData } from './transaction';
@@ -17,7 +17,8 @@ const QUERY_BATCH = 100;
 
 /** What the stub needs to know about the transaction it simulates. */
 export interface StubOptions {
-  store: LedgerStore;
+  /** One committed state for the whole simulation. */
+  store: Omit<StateView, 'close'>;
   channel: string;
   chaincodeName: string;
   txId: string;

@@ -90,6 +90,28 @@ describe('devnet', function () {
     });
   });
 
+  describe('one committed state per simulation', () => {
+    it('gives every evaluation one state for its point reads and range scans while other transactions commit', async () => {
+      const names = ['a', 'b', 'c', 'd', 'e'];
+      for (const n of names) await devnet.submit(alice, 'Fixture:Put', [`acct:${n}`, '100']);
+      let writing = true;
+      const writer = (async () => {
+        for (let i = 0; i < 60; i++) await devnet.submit(alice, 'Fixture:Transfer', ['a', names[1 + (i % 4)]]);
+        writing = false;
+      })();
+      const seen: Array<{ first: string; second: string; sum: number }> = [];
+      try {
+        for (let i = 0; i < 200 && writing; i++) seen.push(JSON.parse(text(await devnet.evaluate(alice, 'Fixture:Audit', ['a']))) as { first: string; second: string; sum: number });
+      } finally {
+        await writer;
+      }
+      expect(seen.length, 'evaluations while the writer ran').to.be.greaterThan(5);
+      const mixed = seen.filter((s) => s.first !== s.second || s.sum !== 500);
+      expect(mixed, `${mixed.length} of ${seen.length} evaluations saw two states`).to.deep.equal([]);
+      expect(text(await devnet.evaluate(alice, 'Fixture:Get', ['acct:a']))).to.equal('40');
+    });
+  });
+
   describe('submit and evaluate', () => {
     it('commits a transaction and answers with its payload, txId and block number', async () => {
       const r = await devnet.submit(alice, 'Fixture:Increment', ['counter']);
