@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type { ChaincodeInterface, ChaincodeResponse } from 'fabric-shim';
 import type { ChaincodeLogLevel } from './types';
+import { BoundedMap } from '../../chaincode/src/bounded-map';
 
 /** The stub type fabric-shim hands to chaincode (fabric-shim-api's ChaincodeStub). */
 export type ShimStub = Parameters<ChaincodeInterface['Invoke']>[0];
@@ -85,13 +86,12 @@ export function memoizeCertificateParsing(): void {
   if (parseMemoized) return;
   parseMemoized = true;
   const parse = fidm.Certificate.fromPEM.bind(fidm.Certificate);
-  const cache = new Map<string, object>();
+  const cache = new BoundedMap<string, object>(10_000);
   fidm.Certificate.fromPEM = (data: Buffer | string): object => {
     const key = typeof data === 'string' ? data : data.toString('latin1');
     let cert = cache.get(key);
     if (!cert) {
       cert = parse(data);
-      if (cache.size >= 10_000) cache.clear();
       cache.set(key, cert);
     }
     return cert;

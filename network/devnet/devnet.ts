@@ -9,7 +9,7 @@ import { buildContractRouter, memoizeCertificateParsing, setChaincodeLogLevel } 
 import { timestampToIso } from './clock';
 import { Endorsers, type SimulationResult } from './endorser';
 import { CommitError, EndorseError } from './errors';
-import { LedgerStore } from './ledger-store';
+import { LedgerStore, type StateView } from './ledger-store';
 import { rwSetToJson } from './rwset';
 import { MspRegistry } from './msp';
 import { createSignedProposal, draftProposal, envelopeEvent, type OrderedTx, type SignedProposal, type TransactionEnvelope } from './transaction';
@@ -26,6 +26,7 @@ import type {
   TransactionInfo,
 } from './types';
 import { storedTransactionFault, validateBlock } from './validator';
+import { BoundedMap } from '../../chaincode/src/bounded-map';
 
 /** Defaults of {@link DevnetOptions}. */
 export const DEVNET_DEFAULTS = {
@@ -73,7 +74,7 @@ class DevnetImpl implements Devnet {
   /** Transactions this process signed and endorsed: their signatures need no second check before commit. */
   readonly #madeHere = new WeakSet<OrderedTx>();
   /** Key and certificate pairs whose proposal signature verified once. */
-  readonly #provenSigners = new Set<string>();
+  readonly #provenSigners = new BoundedMap<string, true>(10_000);
   readonly #blocks: Waiting[][] = [];
   #committer: Promise<void> | undefined;
   #height: number;
@@ -146,11 +147,17 @@ class DevnetImpl implements Devnet {
           if (this.#provenSigners.has(pair)) this.#endorsers.checkCreator(sp);
           else {
             await this.#endorsers.checkProposal(sp);
-            if (this.#provenSigners.size >= 10_000) this.#provenSigners.clear();
-            this.#provenSigners.add(pair);
+            this.#provenSigners.set(pair, true);
           }
-          const sim = await this.#endorsers.simulate(sp);
-          if (this.#checkDeterminism) await this.#compareWithSecondPeer(sp, sim);
+          // Both simulations of the determinism check read one state: a block committing between them is no difference.
+          const state = this.#checkDeterminism ? this.#store.view() : undefined;
+          let sim: SimulationResult;
+          try {
+            sim = await this.#endorsers.simulate(sp, state);
+            if (state) await this.#compareWithSecondPeer(sp, sim, state);
+          } finally {
+            await state?.close();
+          }
           tx = await this.#endorsers.endorse(sp, sim);
           this.#madeHere.add(tx);
         } finally {
@@ -300,12 +307,12 @@ class DevnetImpl implements Devnet {
    * another org elsewhere would), and refuses the transaction when anything
    * it would sign differs. TZ is process-wide, so only test runs turn this on.
    */
-  async #compareWithSecondPeer(sp: SignedProposal, first: SimulationResult): Promise<void> {
+  async #compareWithSecondPeer(sp: SignedProposal, first: SimulationResult, state: StateView): Promise<void> {
     const zone = process.env.TZ;
     process.env.TZ = zone === 'Pacific/Kiritimati' ? 'America/Adak' : 'Pacific/Kiritimati';
     let second: SimulationResult;
     try {
-      second = await this.#endorsers.simulate(sp);
+      second = await this.#endorsers.simulate(sp, state);
     } finally {
       if (zone === undefined) delete process.env.TZ;
       else process.env.TZ = zone;

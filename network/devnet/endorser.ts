@@ -3,7 +3,7 @@ import type { ChaincodeResponse } from 'fabric-shim';
 import { privateKeyOf, sha256, signDigestAsync, verifySignatureAsync } from '../pki';
 import type { ContractRouter } from './chaincode';
 import { EndorseError } from './errors';
-import type { LedgerStore } from './ledger-store';
+import type { LedgerStore, StateView } from './ledger-store';
 import type { MspRegistry } from './msp';
 import type { CertificateInfo } from '../pki/identity';
 import { rwSetToJson } from './rwset';
@@ -78,11 +78,12 @@ export class Endorsers {
     return creator;
   }
 
-  /** Runs the chaincode on a fresh stub; rejects with EndorseError when it fails. */
-  async simulate(sp: ProposalDraft): Promise<SimulationResult> {
+  /** Runs the chaincode on a fresh stub, on `state` or on its own view of the committed state; rejects with EndorseError when it fails. */
+  async simulate(sp: ProposalDraft, state?: StateView): Promise<SimulationResult> {
     const { proposal } = sp;
-    // Every read of this simulation comes from one committed state, as a peer's commit lock gives it.
-    const view = this.#o.store.view();
+    // Every read of this simulation comes from one committed state, as a peer's commit lock gives it;
+    // a caller that simulates twice (the determinism check) passes the same state to both.
+    const view = state ?? this.#o.store.view();
     const stub = new DevnetStub({
       store: view,
       channel: this.#o.channel,
@@ -104,7 +105,7 @@ export class Endorsers {
       try {
         sim = await stub.finish();
       } finally {
-        await view.close();
+        if (!state) await view.close();
       }
     }
     if (response.status >= 400) throw new EndorseError(response.message ?? '', proposal.txId);

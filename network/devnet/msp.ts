@@ -1,5 +1,6 @@
 import type { X509Certificate } from 'node:crypto';
 import { certificateInfo, isSignedBy, type CertificateInfo } from '../pki';
+import { BoundedMap } from '../../chaincode/src/bounded-map';
 
 /** An org as the channel config names it. */
 export interface ChannelOrg {
@@ -21,7 +22,7 @@ const MAX_CACHED = 10_000;
 export class MspRegistry {
   readonly #cas = new Map<string, X509Certificate>();
   /** Per (MSP, certificate): whether the org's CA signed it, and its validity period in epoch ms. */
-  readonly #issued = new Map<string, { signed: boolean; from: number; to: number }>();
+  readonly #issued = new BoundedMap<string, { signed: boolean; from: number; to: number }>(MAX_CACHED);
 
   constructor(orgs: readonly ChannelOrg[]) {
     for (const org of orgs) this.#cas.set(org.mspId, certificateInfo(org.caCertificatePem).certificate);
@@ -50,7 +51,6 @@ export class MspRegistry {
     if (!issued) {
       // The CA's signature never changes; only the time it is checked at does.
       issued = { signed: isSignedBy(info.certificate, ca), from: Date.parse(info.certificate.validFrom), to: Date.parse(info.certificate.validTo) };
-      if (this.#issued.size >= MAX_CACHED) this.#issued.clear();
       this.#issued.set(cacheKey, issued);
     }
     const t = at ? at.getTime() : Date.now();

@@ -4,6 +4,7 @@ import type { SigningIdentity } from '../pki/types';
 import { nowTimestamp } from './clock';
 import type { TxTimestamp } from './ledger-store';
 import type { TxRwSet, TxRwSetJson } from './rwset';
+import { BoundedMap } from '../../chaincode/src/bounded-map';
 
 /** A transaction proposal as the client builds and signs it. */
 export interface Proposal {
@@ -114,13 +115,12 @@ export function computeTxId(nonce: Uint8Array, mspId: string, certificatePem: st
 }
 
 /** By certificate, then MSP ID: keyed by the strings themselves, whose hashes V8 keeps. */
-const creators = new Map<string, Map<string, Buffer>>();
+const creators = new BoundedMap<string, Map<string, Buffer>>(10_000);
 
 /** The creator's bytes as a transaction id hashes them, encoded once per identity. */
 function creatorBytes(mspId: string, certificatePem: string): Buffer {
   let byMsp = creators.get(certificatePem);
   if (!byMsp) {
-    if (creators.size >= 10_000) creators.clear();
     byMsp = new Map();
     creators.set(certificatePem, byMsp);
   }

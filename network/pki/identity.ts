@@ -1,6 +1,7 @@
 import { X509Certificate, type KeyObject } from 'node:crypto';
 import { FABRIC_ATTRS_OID } from './certificates';
 import { x509 } from './x509';
+import { BoundedMap } from '../../chaincode/src/bounded-map';
 
 /** What the engine needs to know about a certificate, parsed once per PEM. */
 export interface CertificateInfo {
@@ -35,7 +36,7 @@ const PECULIAR_OIDS: Readonly<Record<string, string>> = {
 };
 
 const MAX_CACHED = 10_000;
-const infos = new Map<string, CertificateInfo>();
+const infos = new BoundedMap<string, CertificateInfo>(MAX_CACHED);
 
 type PeculiarName = InstanceType<typeof x509.X509Certificate>['subjectName'];
 
@@ -85,7 +86,6 @@ export function certificateInfo(certificatePem: string): CertificateInfo {
       organizationalUnits: Object.freeze(parsed.subjectName.getField('OU')),
       attrs: Object.freeze(parseAttrs(parsed)),
     });
-    if (infos.size >= MAX_CACHED) infos.clear();
     infos.set(certificatePem, info);
   }
   return info;

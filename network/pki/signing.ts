@@ -1,9 +1,10 @@
 import { createHash, createPrivateKey, sign, verify, type KeyObject } from 'node:crypto';
 import { certificateInfo } from './identity';
+import { BoundedMap } from '../../chaincode/src/bounded-map';
 
 // Parsing a PEM key costs far more than an ECDSA signature; every signer reuses its KeyObject.
-const privateKeys = new Map<string, KeyObject>();
 const MAX_CACHED_KEYS = 10_000;
+const privateKeys = new BoundedMap<string, KeyObject>(MAX_CACHED_KEYS);
 
 /*
  * Successful verifications, keyed by signature and digest, remembering the
@@ -11,8 +12,8 @@ const MAX_CACHED_KEYS = 10_000;
  * endorses and again when it validates the block; the second check of the
  * same (key, digest, signature) is answered from here. Failures are never cached.
  */
-const verified = new Map<string, KeyObject>();
 const MAX_VERIFIED = 50_000;
+const verified = new BoundedMap<string, KeyObject>(MAX_VERIFIED);
 
 /** SHA-256 of `data`. */
 export function sha256(data: string | Uint8Array): Buffer {
@@ -24,7 +25,6 @@ export function privateKeyOf(privateKeyPem: string): KeyObject {
   let key = privateKeys.get(privateKeyPem);
   if (!key) {
     key = createPrivateKey(privateKeyPem);
-    if (privateKeys.size >= MAX_CACHED_KEYS) privateKeys.clear();
     privateKeys.set(privateKeyPem, key);
   }
   return key;
@@ -58,7 +58,6 @@ function memoKey(digest: Uint8Array, signature: Uint8Array): string {
 }
 
 function remember(key: string, publicKey: KeyObject): void {
-  if (verified.size >= MAX_VERIFIED) verified.clear();
   verified.set(key, publicKey);
 }
 

@@ -102,6 +102,17 @@ describe('block validation', function () {
       expect(await codes([count])).to.deep.equal(['PHANTOM_READ_CONFLICT']);
     });
 
+    it('invalidates a range read when a committed block inserted a new key into the range, or deleted one from it', async () => {
+      const beforeInsert = await endorsed(alice, 'Fixture:CountTags', ['cert']);
+      expect(await commit([await endorsed(alice, 'Fixture:Tag', ['cert', 'd', 'new'])])).to.deep.equal(['VALID']);
+      expect(await codes([beforeInsert])).to.deep.equal(['PHANTOM_READ_CONFLICT']);
+      const beforeDelete = await endorsed(alice, 'Fixture:CountTags', ['cert']);
+      expect(await codes([beforeDelete])).to.deep.equal(['VALID']);
+      // The last key of the range: the re-run then ends before the recorded reads do.
+      expect(await commit([await endorsed(alice, 'Fixture:Delete', ['\u0000tag\u0000cert\u0000e\u0000'])])).to.deep.equal(['VALID']);
+      expect(await codes([beforeDelete])).to.deep.equal(['PHANTOM_READ_CONFLICT']);
+    });
+
     it('keeps a range read valid when only keys outside the range changed, or an absent key was deleted', async () => {
       const count = await endorsed(alice, 'Fixture:CountTags', ['cert']);
       const outside = await endorsed(alice, 'Fixture:Tag', ['other', 'a', 'x']);

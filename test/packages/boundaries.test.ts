@@ -14,7 +14,7 @@ const ROOT = path.resolve(__dirname, '..', '..', '..');
  */
 const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   chaincode: [],
-  network: [],
+  network: ['chaincode'],
   shared: ['chaincode'],
   gateway: ['chaincode', 'network', 'shared'],
   // The CLI's `civic token` signs development tokens with the gateway's dev key.

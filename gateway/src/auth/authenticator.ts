@@ -2,6 +2,7 @@ import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JWTVerif
 import type { Config } from '../config';
 import type { DevKey } from './dev-key';
 import { AuthError, principalFromClaims, type Principal } from './principal';
+import { BoundedMap } from '../../../chaincode/src/bounded-map';
 
 /** Verifies a bearer token and returns its principal; rejects with AuthError. */
 export type Authenticator = (token: string) => Promise<Principal>;
@@ -36,7 +37,7 @@ export function createAuthenticator(config: Config['auth'], devKey?: DevKey): Au
   }
   const algorithms = config.jwksUrl ? ['ES256', 'ES384', 'RS256', 'PS256', 'EdDSA'] : ['ES256'];
   // A verified token stays valid until its exp, so its signature is checked once.
-  const verified = new Map<string, { principal: Principal; expiresAt: number }>();
+  const verified = new BoundedMap<string, { principal: Principal; expiresAt: number }>(10_000);
   return async (token: string): Promise<Principal> => {
     const hit = verified.get(token);
     if (hit) {
@@ -57,7 +58,6 @@ export function createAuthenticator(config: Config['auth'], devKey?: DevKey): Au
         throw new AuthError(`token lifetime of ${lifetime} s is longer than the maximum of ${config.maxTokenTtlSeconds} s`);
       }
       const principal = principalFromClaims(payload as Record<string, unknown>);
-      if (verified.size >= 10_000) verified.clear();
       verified.set(token, { principal, expiresAt: exp * 1000 });
       return principal;
     } catch (err) {

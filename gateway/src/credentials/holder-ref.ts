@@ -1,6 +1,7 @@
 import { createHmac, hkdfSync } from 'node:crypto';
 import { canonicalJson } from '../../../chaincode/src/codec';
 import type { PersonDocument } from '../../../chaincode/src/identifiers';
+import { BoundedMap } from '../../../chaincode/src/bounded-map';
 
 /**
  * What a pseudonym is for. Each purpose has its own key, so a pseudonym of
@@ -24,7 +25,7 @@ export class Pseudonyms {
   private readonly holderKey: Buffer;
   private readonly beneficiaryKey: Buffer;
   private readonly claimsKey: Buffer;
-  private readonly donorKeys = new Map<string, Buffer>();
+  private readonly donorKeys = new BoundedMap<string, Buffer>(DONOR_KEYS_KEPT);
 
   constructor(private readonly pepper: string) {
     this.holderKey = derive(pepper, 'holder');
@@ -42,7 +43,6 @@ export class Pseudonyms {
     let key = this.donorKeys.get(charityId);
     if (!key) {
       key = derive(this.pepper, `donor\u0000${charityId}`);
-      if (this.donorKeys.size >= DONOR_KEYS_KEPT) this.donorKeys.clear();
       this.donorKeys.set(charityId, key);
     }
     return hmac(key, person.key);

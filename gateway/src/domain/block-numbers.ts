@@ -1,10 +1,8 @@
-import { remember, type DomainContext } from './context';
-
-const CACHE_LIMIT = 200_000;
+import type { DomainContext } from './context';
 
 /** Notes where a write landed, so that traces of fresh records need no ledger lookup. */
 export function rememberBlock(ctx: DomainContext, txId: string, blockNumber: number): void {
-  remember(ctx.state.blocks, txId, blockNumber, CACHE_LIMIT);
+  ctx.state.blocks.set(txId, blockNumber);
 }
 
 /** The block a committed transaction landed in, or undefined when the ledger does not know it. */

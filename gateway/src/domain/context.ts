@@ -10,6 +10,7 @@ import type { PendingIssues } from './issuance';
 import type { Pseudonyms } from '../credentials/holder-ref';
 import type { ServedStatusList } from './status-lists';
 import { KeyedMutex } from './keyed-mutex';
+import { BoundedMap } from '../../../chaincode/src/bounded-map';
 
 /**
  * The caches and queues of one service. They live here rather than in
@@ -62,29 +63,19 @@ export function eventBufferedBytes(state: ServiceState): number {
 /** Fresh, empty service state. */
 export function newServiceState(): ServiceState {
   return {
-    types: new Map(),
-    projectOwners: new Map(),
-    blocks: new Map(),
-    publicKeys: new Map(),
+    types: new BoundedMap(10_000),
+    projectOwners: new BoundedMap(100_000),
+    blocks: new BoundedMap(200_000),
+    publicKeys: new BoundedMap(10_000),
     charityWrites: new KeyedMutex(),
     keyChanges: new KeyedMutex(),
     orgIssuance: new KeyedMutex(),
     nextStatusNumbers: new Map(),
     pendingIssues: new Map(),
-    holderSearches: new Map(),
-    statusLists: new Map(),
+    holderSearches: new BoundedMap(100_000),
+    statusLists: new BoundedMap(1_000),
     eventStreams: new Set(),
   };
-}
-
-/**
- * Adds to a bounded cache: past `limit` entries it starts again, which keeps
- * memory flat under inputs an attacker chooses, at the price of a few
- * re-reads.
- */
-export function remember<K, V>(cache: Map<K, V>, key: K, value: V, limit: number): void {
-  if (cache.size >= limit) cache.clear();
-  cache.set(key, value);
 }
 
 /** What every use case needs; built once at start-up. */

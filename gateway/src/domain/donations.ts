@@ -11,7 +11,7 @@ import {
 import type { SigningIdentity } from '../../../network/pki/types';
 import { alreadyWritten, read, write, writeOnce } from './calls';
 import { requireActingCharity } from './charities';
-import { remember, type DomainContext } from './context';
+import type { DomainContext } from './context';
 import { compareItems, comparison, readRecords, sameInstant, type Comparison } from './compare';
 import { booleanField, objectField, personField } from './input';
 import { limitPersonLookups } from './person-lookups';
@@ -40,7 +40,7 @@ async function requireOwnProjects(ctx: DomainContext, who: SigningIdentity, char
     let owner = cache.get(projectId);
     if (owner === undefined) {
       owner = (await read<Project>(ctx, who, FN.getProject, [projectId])).charityId;
-      remember(cache, projectId, owner, 100_000);
+      cache.set(projectId, owner);
     }
     if (owner !== charityId) throw new CodedError('FORBIDDEN', `project ${projectId} belongs to another charity`);
   }

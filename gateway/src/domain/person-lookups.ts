@@ -1,5 +1,5 @@
 import { CodedError } from '../../../chaincode/src/errors';
-import { remember, type DomainContext } from './context';
+import type { DomainContext } from './context';
 
 /**
  * Look-ups by ID number one user may make per {@link HOLDER_SEARCH_WINDOW_MS}:
@@ -32,5 +32,5 @@ export function limitPersonLookups(ctx: DomainContext, user: string, now: number
   }
   for (let i = 0; i < count; i++) recent.push(now);
   ctx.state.holderSearches.delete(user);
-  remember(ctx.state.holderSearches, user, recent, 100_000);
+  ctx.state.holderSearches.set(user, recent);
 }

@@ -4,7 +4,7 @@ import { FN } from '../../../chaincode/src/functions';
 import { ORG_NAMES, orgOfMsp, type CertificateType, type Issuer, type IssuerKey } from '../../../chaincode/src/models';
 import type { SigningIdentity } from '../../../network/pki/types';
 import { read, write, type Written } from './calls';
-import { remember, type DomainContext } from './context';
+import type { DomainContext } from './context';
 import { objectField } from './input';
 import { CodedError } from '../../../chaincode/src/errors';
 
@@ -18,7 +18,7 @@ export async function findType(ctx: DomainContext, type: string): Promise<Certif
   if (hit) return hit;
   try {
     const t = await read<CertificateType>(ctx, ctx.serviceIdentity, FN.getType, [type]);
-    remember(ctx.state.types, type, t, 10_000);
+    ctx.state.types.set(type, t);
     return t;
   } catch (err) {
     if ((err as { code?: string }).code === 'TYPE_NOT_FOUND') return undefined;

@@ -5,7 +5,7 @@ import { ORG_NAMES, isConsortiumMsp, orgOfMsp } from '../../../chaincode/src/mod
 import { STATUS_LIST_SIZE, isStatusPurpose, type StatusListState, type StatusPurpose } from '../../../chaincode/src/status-list';
 import { ISSUER_URN_PREFIX, VC_CONTEXT, signCredentialAsync, statusListUrl } from '../credentials/vc';
 import { read } from './calls';
-import { remember, type DomainContext } from './context';
+import type { DomainContext } from './context';
 
 /** How long verifiers may keep a list: one minute, so a revocation reaches them that soon. */
 export const STATUS_LIST_TTL_MS = 60_000;
@@ -75,6 +75,6 @@ export async function statusListCredential(ctx: DomainContext, mspId: string, pu
     },
   };
   const served: ServedStatusList = { jws: await signCredentialAsync(vc, key), etag: `"${height}.${key.kid}"`, height };
-  remember(ctx.state.statusLists, cacheKey, served, 1_000);
+  ctx.state.statusLists.set(cacheKey, served);
   return served;
 }

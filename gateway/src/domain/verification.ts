@@ -5,7 +5,7 @@ import { holderCheckRetryAfter, requireHolderCheckAllowed, type HolderCheckState
 import { verifyCredentialSignature } from '../credentials/vc';
 import { assess, assessReference, isAnchored, parseCredential, type AssessContext, type Verdict } from './assess';
 import { blockNumberOf } from './block-numbers';
-import { remember, type DomainContext } from './context';
+import type { DomainContext } from './context';
 import { read, write } from './calls';
 import { CodedError, invalid } from '../../../chaincode/src/errors';
 import { isId } from '../../../chaincode/src/validate';
@@ -20,7 +20,7 @@ function publicKeyOf(ctx: DomainContext, key: IssuerKey): KeyObject {
   let k = ctx.state.publicKeys.get(cacheKey);
   if (!k) {
     k = createPublicKey({ key: { kty: key.jwk.kty, crv: key.jwk.crv, x: key.jwk.x, y: key.jwk.y } as JsonWebKey, format: 'jwk' });
-    remember(ctx.state.publicKeys, cacheKey, k, 10_000);
+    ctx.state.publicKeys.set(cacheKey, k);
   }
   return k;
 }
