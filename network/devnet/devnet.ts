@@ -94,7 +94,7 @@ class DevnetImpl implements Devnet {
     this.#lastHash = parts.lastHash;
     this.#sync = options.sync ?? DEVNET_DEFAULTS.sync;
     this.#checkDeterminism = options.checkDeterminism ?? false;
-    this.#msp = new MspRegistry(config.orgs);
+    this.#msp = new MspRegistry(config.orgs, options.now);
     this.#required = requiredOrgs(config.endorsementPolicy, config.orgs.length);
     this.#endorsers = new Endorsers({
       router: buildContractRouter(options.contracts, config.chaincode, '1.0.0'),

@@ -24,7 +24,10 @@ export class MspRegistry {
   /** Per (MSP, certificate): whether the org's CA signed it, and its validity period in epoch ms. */
   readonly #issued = new BoundedMap<string, { signed: boolean; from: number; to: number }>(MAX_CACHED);
 
-  constructor(orgs: readonly ChannelOrg[]) {
+  readonly #now: () => number;
+
+  constructor(orgs: readonly ChannelOrg[], now: () => number = Date.now) {
+    this.#now = now;
     for (const org of orgs) this.#cas.set(org.mspId, certificateInfo(org.caCertificatePem).certificate);
   }
 
@@ -53,7 +56,7 @@ export class MspRegistry {
       issued = { signed: isSignedBy(info.certificate, ca), from: Date.parse(info.certificate.validFrom), to: Date.parse(info.certificate.validTo) };
       this.#issued.set(cacheKey, issued);
     }
-    const t = at ? at.getTime() : Date.now();
+    const t = at ? at.getTime() : this.#now();
     if (!issued.signed || t < issued.from || t > issued.to) {
       return { ok: false, reason: `the certificate is not issued by ${mspId}'s CA or is outside its validity period` };
     }

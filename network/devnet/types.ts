@@ -65,6 +65,12 @@ export interface DevnetOptions {
    * then fails a test instead of a production endorsement. Default false.
    */
   checkDeterminism?: boolean;
+  /**
+   * The clock, in epoch milliseconds, that membership checks compare
+   * certificate validity with. Default `Date.now`; tests move it instead of
+   * waiting for a certificate to lapse.
+   */
+  now?: () => number;
 }
 
 /** What a committed transaction returns to its submitter. */

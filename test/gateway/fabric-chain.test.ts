@@ -7,6 +7,9 @@ import { common, msp, peer } from '@hyperledger/fabric-protos';
 import { createCA, enrol } from '../../network/pki';
 import { blockDataHash, blockHeaderBytes, blockHeaderHash, FabricChainVerifier, type FabricBlock } from '../../gateway/src/ledger/fabric/block-chain';
 import { toLedgerError } from '../../gateway/src/ledger/fabric';
+import { toLedgerError as toEmbeddedError } from '../../gateway/src/ledger/embedded';
+import { EndorseError } from '../../network/devnet';
+import { CodedError } from '../../chaincode/src/errors';
 
 function chain(n: number): FabricBlock[] {
   const blocks: FabricBlock[] = [];
@@ -103,6 +106,23 @@ describe('Fabric error mapping', function () {
       message: '10 ABORTED: failed to endorse transaction, see attached details for more info',
     });
     expect(toLedgerError(err)).to.include({ code: 'DUPLICATE_ID', detail: 'certificate x already exists' });
+  });
+
+  it('maps a chaincode failure without a code to the same problem as the embedded ledger does', function () {
+    const message = "TypeError: Cannot read properties of undefined (reading 'id')";
+    const fabric = toLedgerError(
+      new GatewayError({
+        code: grpc.status.UNKNOWN,
+        details: [{ address: 'peer0:7051', mspId: 'CivilAffairsMSP', message: `chaincode response 500, ${message}` }],
+        cause: serviceError(grpc.status.UNKNOWN, 'failed to evaluate transaction'),
+        message: '2 UNKNOWN: evaluate call to endorser returned error: chaincode response 500, ' + message,
+      }),
+    );
+    const embedded = toEmbeddedError(new EndorseError(message, 'tx-1'));
+    expect(embedded).to.be.instanceOf(CodedError);
+    expect({ code: fabric.code, detail: fabric.detail }).to.deep.equal({ code: (embedded as CodedError).code, detail: (embedded as CodedError).detail });
+    expect(fabric.code).to.equal('INTERNAL');
+    expect(fabric.detail).to.include(message);
   });
 
   it('maps an unreachable peer to LEDGER_UNAVAILABLE', function () {

@@ -1,7 +1,18 @@
 import type { SigningIdentity, CertifiedKey } from '../../../network/pki/types';
 import type { ChainCheck, LedgerTransaction } from '../../../shared/ledger-types';
+import { CodedError } from '../../../chaincode/src/errors';
 
 export type { ChainCheck, LedgerTransaction } from '../../../shared/ledger-types';
+
+/**
+ * The chaincode failed without a coded answer (a bug: a TypeError, say). Both
+ * ledgers map it here, so the caller gets the same problem whichever ledger
+ * runs: INTERNAL (500, logged, not worth repeating), with the chaincode's own
+ * message. Neither an unreachable ledger nor a refusal of the caller.
+ */
+export function uncodedChaincodeFailure(message: string, txId?: string, cause?: unknown): CodedError {
+  return new CodedError('INTERNAL', `the chaincode failed without a coded answer: ${message}`, { ...(txId ? { txId } : {}), cause });
+}
 
 /** A submitted transaction, answered after commit. */
 export interface Committed {

@@ -4,6 +4,7 @@ import { openDevnet, EndorseError, CommitError, type Devnet } from '../../../../
 import type { ChaincodeEvent } from '../../../../network/devnet/types';
 import type { CertifiedKey, SigningIdentity } from '../../../../network/pki/types';
 import type { ChainCheck, Committed, EventListener, Ledger, LedgerEvent, LedgerTransaction, SubscribeOptions } from '../ledger';
+import { uncodedChaincodeFailure } from '../ledger';
 import { CodedError, isErrorCode, parseCodedMessage } from '../../../../chaincode/src/errors';
 
 export interface EmbeddedOptions {
@@ -27,11 +28,12 @@ export const CONSORTIUM = [
   { mspId: MSP.audit, name: ORG_NAMES.audit },
 ];
 
-function toLedgerError(err: unknown): unknown {
+/** Turns an engine failure into the seam's CodedError; anything else passes through. */
+export function toLedgerError(err: unknown): unknown {
   if (err instanceof EndorseError) {
     const parsed = parseCodedMessage(err.message);
     if (parsed) return new CodedError(parsed.code, parsed.detail, { txId: err.txId, cause: err });
-    return new CodedError('INTERNAL', err.message, { txId: err.txId, cause: err });
+    return uncodedChaincodeFailure(err.message, err.txId, err);
   }
   if (err instanceof CommitError) {
     const code = isErrorCode(err.validationCode) ? err.validationCode : 'INTERNAL';

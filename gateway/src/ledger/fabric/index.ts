@@ -4,6 +4,7 @@ import { CommitError, EndorseError, GatewayError, connect, hash, type Contract, 
 import { enrol } from '../../../../network/pki';
 import type { CertifiedKey, SigningIdentity } from '../../../../network/pki/types';
 import type { ChainCheck, Committed, EventListener, Ledger, LedgerTransaction, SubscribeOptions } from '../ledger';
+import { uncodedChaincodeFailure } from '../ledger';
 import { FabricChainVerifier, blockHeaderHash } from './block-chain';
 import { ordererRootsOf } from './block-signatures';
 import { newNodeSigner } from './signer';
@@ -47,6 +48,11 @@ export function toLedgerError(err: unknown): CodedError {
     for (const text of [...err.details.map((d) => d.message), err.message]) {
       const parsed = parseCodedMessage(text);
       if (parsed) return new CodedError(parsed.code, parsed.detail, { txId, cause: err });
+    }
+    // The chaincode answered with an error of its own that carries no code: the same problem as on the embedded ledger.
+    for (const d of err.details) {
+      const m = /^chaincode response \d+, (.*)$/s.exec(d.message);
+      if (m) return uncodedChaincodeFailure(m[1], txId, err);
     }
     // Answers go to callers outside the network: name orgs, never hosts or ports.
     const why = err.details.map((d) => `${d.mspId || 'a peer'}: ${withoutAddresses(d.message)}`).join('; ') || withoutAddresses(err.message);
