@@ -1,10 +1,10 @@
-import type { ComponentChildren } from 'preact';
 import { toHalfWidth } from '../../../../chaincode/src/identifiers';
 export { isId } from '../../../../chaincode/src/validate';
 import { MAX_AMOUNT_FEN } from '../../../../chaincode/src/models/charity';
 import { ApiError } from '../../lib/api';
 import { logOut } from '../../lib/session';
 import { errorText } from '../../components/state';
+import { fieldAria } from '../../components/field';
 import { useI18n } from '../../i18n';
 
 export { MAX_MEMO_LENGTH, MAX_PAYEE_LENGTH } from '../../../../chaincode/src/donation-input';
@@ -51,28 +51,10 @@ export function FormError(props: { error: unknown }) {
   );
 }
 
-/** A labelled field with its hint and its error, wired with aria-describedby. */
-export function Field(props: { id: string; label: string; hint?: string; error?: string; children: ComponentChildren }) {
-  return (
-    <div class="field">
-      <label for={props.id}>{props.label}</label>
-      {props.children}
-      {props.hint && (
-        <span class="hint" id={`${props.id}-hint`}>
-          {props.hint}
-        </span>
-      )}
-      {props.error && (
-        <span class="field-error" id={`${props.id}-error`} data-testid={`${props.id}-error`}>
-          {props.error}
-        </span>
-      )}
-    </div>
-  );
-}
+/** The form kit's field. */
+export { Field } from '../../components/field';
 
 /** aria attributes of an input inside {@link Field}. */
 export function describedBy(id: string, hint: boolean, error: string | undefined): { 'aria-describedby'?: string; 'aria-invalid'?: 'true' } {
-  const ids = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
-  return { 'aria-describedby': ids || undefined, 'aria-invalid': error ? 'true' : undefined };
+  return fieldAria(id, hint, error !== undefined && error !== '');
 }

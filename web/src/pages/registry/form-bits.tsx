@@ -1,5 +1,6 @@
 /** Form pieces of the registry pages: a labelled field with its hint and its error beside it, and the schema-generated claim fields. */
 import type { ComponentChildren } from 'preact';
+import { Field as KitField, fieldAria } from '../../components/field';
 import { useI18n } from '../../i18n';
 import type { FieldSpec, Problem } from './field-spec';
 import { IDENTIFIER_FORMATS } from '../../../../chaincode/src/identifier-formats';
@@ -21,33 +22,13 @@ export function inputId(key: string): string {
 /** The accessibility attributes an input needs to name its hint and its error. */
 export function describe(key: string, opts: { hint?: boolean; error?: boolean }): Record<string, string | undefined> {
   const id = inputId(key);
-  const by = [opts.hint ? `${id}-hint` : '', opts.error ? `${id}-error` : ''].filter(Boolean).join(' ');
-  return { id, 'aria-invalid': opts.error ? 'true' : undefined, 'aria-describedby': by || undefined };
+  return { id, ...fieldAria(id, !!opts.hint, !!opts.error) };
 }
 
-/** A labelled field: the label (with "required"), the control, a hint and the error, in that order. */
+/** A field of the form kit, named by the request field it fills. */
 export function Field(props: { fieldKey: string; label: string; required?: boolean; hint?: string; error?: string; children: ComponentChildren }) {
-  const { t } = useI18n();
-  const id = inputId(props.fieldKey);
-  return (
-    <div class="field" data-field={props.fieldKey}>
-      <label for={id}>
-        {props.label}
-        {props.required && <span class="req"> （{t('field.required')}）</span>}
-      </label>
-      {props.children}
-      {props.hint && (
-        <span class="hint" id={`${id}-hint`}>
-          {props.hint}
-        </span>
-      )}
-      {props.error && (
-        <span class="field-error" id={`${id}-error`} role="alert" data-testid={`field-error-${props.fieldKey}`}>
-          {props.error}
-        </span>
-      )}
-    </div>
-  );
+  const { fieldKey, ...rest } = props;
+  return <KitField {...rest} id={inputId(fieldKey)} field={fieldKey} errorTestId={`field-error-${fieldKey}`} />;
 }
 
 /** The hint of a claim field: the schema's description, then its limits in plain words. */
