@@ -155,7 +155,8 @@ export async function runImport(api: Api, spec: ImportSpec, job: ImportJob, opts
     }
     if (job.out && lines.length > 0) await fs.appendFile(job.out, `${lines.join('\n')}\n`, { mode: PRIVATE_MODE });
     if (chunk >= 0) {
-      settled = Math.min(job.totalRows, settled + Math.min(job.batchSize, Math.max(0, job.rows.length - chunk * job.batchSize)));
+      // Every row of a chunk has exactly one outcome.
+      settled += outcomes.length;
       progress.update(settled);
     }
   };

@@ -18,7 +18,7 @@
  * Which answers are worth repeating comes from the error catalogue alone
  * (`mayRetry`), plus a dropped connection and any 5xx.
  */
-import { mayRetry } from '../chaincode/src/errors';
+import { isErrorCode, mayRetry } from '../chaincode/src/errors';
 
 /** An HTTP answer as the engine needs it. */
 export interface ImportReply {
@@ -123,9 +123,16 @@ export function problemCode(reply: ImportReply): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
-/** True for an answer that leaves nothing written and may pass when sent again with the same key. */
+/**
+ * True for an answer that leaves nothing written and may pass when sent again
+ * with the same key: the catalogue decides for a code it knows (so a chaincode
+ * bug, INTERNAL, is not repeated); an answer without one (a proxy's 502) is
+ * repeated when it is a 5xx.
+ */
 export function isTransient(reply: ImportReply): boolean {
-  return reply.status >= 500 || mayRetry(problemCode(reply));
+  const code = problemCode(reply);
+  if (code !== undefined && isErrorCode(code)) return mayRetry(code);
+  return reply.status >= 500;
 }
 
 /** Sends the plan's rows and reports every row's outcome through `onChunk`. */

@@ -232,12 +232,8 @@ export class LedgerStore {
   }
 
   /** The committed value of `key`. Synchronous: LevelDB answers point reads from its caches in microseconds. */
-  getState(key: string): VersionedValue | undefined {
-    return this.#getState(key);
-  }
-
-  #getState(key: string, snapshot?: Snapshot): VersionedValue | undefined {
-    const buf = snapshot ? this.#db.getSync(STATE + key, { snapshot }) : this.#db.getSync(STATE + key);
+  #getState(key: string, snapshot: Snapshot): VersionedValue | undefined {
+    const buf = this.#db.getSync(STATE + key, { snapshot });
     return buf === undefined ? undefined : decodeState(buf);
   }
 
@@ -283,14 +279,10 @@ export class LedgerStore {
   }
 
   /** The writes to `key`, newest first (Fabric 2.x order). */
-  scanHistory(key: string): Scan<HistoryEntry> {
-    return this.#scanHistory(key);
-  }
-
-  #scanHistory(key: string, snapshot?: Snapshot): Scan<HistoryEntry> {
+  #scanHistory(key: string, snapshot: Snapshot): Scan<HistoryEntry> {
     const prefix = historyPrefix(key);
     // History keys end in hex digits, all below 'g'.
-    return new ChunkedScan(this.#db.iterator({ gte: prefix, lt: prefix + 'g', reverse: true, ...(snapshot ? { snapshot } : {}) }), (_k, v) => decodeHistory(v));
+    return new ChunkedScan(this.#db.iterator({ gte: prefix, lt: prefix + 'g', reverse: true, snapshot }), (_k, v) => decodeHistory(v));
   }
 
   async getHead(): Promise<ChainHead | undefined> {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { createHash } from 'node:crypto';
-import { runChunkedImport, type ImportPlan, type ImportReply, type ImportRow, type ImportTransport, type RowOutcome } from '../../shared/import-engine';
+import { isTransient, runChunkedImport, type ImportPlan, type ImportReply, type ImportRow, type ImportTransport, type RowOutcome } from '../../shared/import-engine';
 import { sampleResidentId } from '../../scripts/sample-ids';
 import { charityWithProjects } from '../support/charities';
 import { startGateway } from '../support/gateway-harness';
@@ -50,6 +50,22 @@ const states = (m: Map<number, RowOutcome>): Record<string, number> => {
   for (const o of m.values()) out[o.state] = (out[o.state] ?? 0) + 1;
   return out;
 };
+
+describe('what the import engine repeats', function () {
+  const reply = (status: number, code?: string): ImportReply => ({ status, body: code ? { code, detail: '' } : undefined, replayed: false });
+
+  it('asks the error catalogue for a code it knows, and repeats an uncoded answer only when it is a 5xx', function () {
+    expect(isTransient(reply(409, 'MVCC_READ_CONFLICT'))).to.equal(true);
+    expect(isTransient(reply(503, 'LEDGER_UNAVAILABLE'))).to.equal(true);
+    expect(isTransient(reply(429, 'RATE_LIMITED'))).to.equal(true);
+    expect(isTransient(reply(409, 'DUPLICATE_ID'))).to.equal(false);
+    // A chaincode bug answers the same on every repeat.
+    expect(isTransient(reply(500, 'INTERNAL'))).to.equal(false);
+    expect(isTransient(reply(502))).to.equal(true);
+    expect(isTransient(reply(400))).to.equal(false);
+    expect(isTransient(reply(503, 'A_CODE_FROM_A_NEWER_GATEWAY'))).to.equal(true);
+  });
+});
 
 describe('the chunked import engine (against a real gateway)', function () {
   this.timeout(120_000);

@@ -1,6 +1,7 @@
 /** The portal's way to the gateway for the shared import engine (shared/import-engine.ts). */
 import type { ImportReply, ImportTransport } from '../../../shared/import-engine';
 import { ApiError, request } from './api';
+import { sha256Hex } from './hash';
 
 /** True for the page's own abort (the user left it): never retried, never reported as a failure. */
 export function isAbort(err: unknown): boolean {
@@ -13,7 +14,7 @@ export function isAbort(err: unknown): boolean {
  * abort reject. `redirectOnAuthError` as the client's: a 401 or 403 sends the
  * user to the login page.
  */
-export function portalTransport(hash: (text: string) => Promise<string>, options: { signal?: AbortSignal; redirectOnAuthError?: boolean } = {}): ImportTransport {
+export function portalTransport(options: { signal?: AbortSignal; redirectOnAuthError?: boolean } = {}): ImportTransport {
   return {
     async post(path, body, headers): Promise<ImportReply> {
       try {
@@ -24,7 +25,7 @@ export function portalTransport(hash: (text: string) => Promise<string>, options
         throw err;
       }
     },
-    sha256Hex: hash,
+    sha256Hex: (text) => sha256Hex(text),
     isAbort,
   };
 }

@@ -3,7 +3,6 @@ import { DONATION_COLUMNS, DONATION_REQUIRED_COLUMNS, donationRowItem, type RowP
 import { FORMULA_START } from '../../../../shared/csv-text';
 import { runChunkedImport } from '../../../../shared/import-engine';
 import { ApiError } from '../../lib/api';
-import { sha256Hex } from '../../lib/hash';
 import { errorOfReply, portalTransport } from '../../lib/import-transport';
 import type { MessageKey } from '../../i18n';
 
@@ -146,7 +145,7 @@ export async function sendChunks(options: {
 }): Promise<void> {
   const { file, projectId, fileSha256, signal, onChunk } = options;
   const amounts = new Map(file.good.map((r) => [r.line, r.amount]));
-  await runChunkedImport(portalTransport(sha256Hex, { signal, redirectOnAuthError: false }), {
+  await runChunkedImport(portalTransport({ signal, redirectOnAuthError: false }), {
     batchPath: '/api/v1/donations/batch',
     comparePath: '/api/v1/donations/compare',
     keyBase: `civic-portal-import:donations:${projectId}:${fileSha256.slice(0, 32)}:${CHUNK_SIZE}`,

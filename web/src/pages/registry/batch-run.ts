@@ -17,7 +17,6 @@ import type { CsvFile, CsvRow } from './csv';
 import { buildClaims, fieldsOf, type FieldSpec, type PatternCheck } from './field-spec';
 import { checkHolder } from './holder';
 import { itemIndexOf, placeDetail, type PlacedProblem } from './server-errors';
-import { sha256Hex } from '../../lib/hash';
 
 /** Rows per request: small enough that the progress bar moves, far below the API's 1000. */
 export const CHUNK_SIZE = 100;
@@ -195,7 +194,7 @@ export function chunkOutcome(outcomes: readonly RowOutcome[]): ChunkOutcome {
 
 /** Sends the good rows chunk by chunk through the shared import engine; a refused chunk marks its rows failed and the run goes on with the next. */
 export async function runBatch(opts: RunOptions): Promise<void> {
-  await runChunkedImport(portalTransport(sha256Hex), {
+  await runChunkedImport(portalTransport(), {
     batchPath: '/api/v1/certificates/batch',
     comparePath: '/api/v1/certificates/compare',
     keyBase: `portal-import:certificates:${opts.type}:${opts.fileSha256.slice(0, 32)}:${CHUNK_SIZE}`,
